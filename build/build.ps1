@@ -1,0 +1,112 @@
+<#
+.SYNOPSIS
+    Builds, tests, packages, demonstrates and benchmarks Az.StackHCI.
+.DESCRIPTION
+    Build    restore, compile and lay the module out in bin/ (next to the repository's manifest, so
+             Import-Module ./Az.StackHCI.psd1 works) and in out/Az.StackHCI/<version>/ as users get it.
+    Test     Build and Package, then every test: xunit, then Pester against the built module and package.
+             Ends with "N passed, N failed"; exits non-zero when anything failed.
+    Package  out/Az.StackHCI.<version>.nupkg, installable with Install-PSResource/Save-PSResource.
+    Demo     Build and run build/demo.ps1 against the built module.
+    Bench    Build and run the benchmarks in build/bench/.
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Bench')]
+    [string] $Task = 'Build',
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$root = Split-Path -Parent $PSScriptRoot
+$manifestPath = Join-Path $root 'Az.StackHCI.psd1'
+$version = (Import-PowerShellDataFile $manifestPath).ModuleVersion
+$out = Join-Path $root 'out'
+$moduleOut = Join-Path $out "Az.StackHCI/$version"
+
+function Invoke-Native([string] $What, [scriptblock] $Command) {
+    & $Command
+    if ($LASTEXITCODE -ne 0) { throw "$What failed (exit code $LASTEXITCODE)." }
+}
+
+function Reset-Directory([string] $Path) {
+    if (Test-Path $Path) { Remove-Item $Path -Recurse -Force }
+    New-Item -ItemType Directory -Path $Path -Force | Out-Null
+}
+
+function Invoke-BuildTask {
+    $publish = Join-Path $out 'publish'
+    Reset-Directory $publish
+    Invoke-Native 'dotnet publish' { dotnet publish (Join-Path $root 'src/Az.StackHCI/Az.StackHCI.csproj') -c $Configuration -o $publish --nologo -v quiet }
+
+    # bin/ holds only what PowerShell must see; the engine and every dependency go to bin/Dependencies, where
+    # the default load context never looks (see src/Az.StackHCI/Loading).
+    $bin = Join-Path $root 'bin'
+    Reset-Directory $bin
+    New-Item -ItemType Directory (Join-Path $bin 'Dependencies'), (Join-Path $bin 'en-US') | Out-Null
+    $cmdletFiles = 'Az.StackHCI.dll', 'Az.StackHCI.pdb'
+    $skip = 'Az.StackHCI.deps.json', 'Az.StackHCI.xml'
+    foreach ($file in Get-ChildItem $publish -File) {
+        if ($file.Name -in $skip) { continue }
+        $target = if ($file.Name -in $cmdletFiles) { $bin } else { Join-Path $bin 'Dependencies' }
+        Copy-Item $file.FullName $target
+    }
+    Copy-Item (Join-Path $root 'src/Az.StackHCI/Az.StackHCI.Format.ps1xml') $bin
+    & (Join-Path $PSScriptRoot 'New-MamlHelp.ps1') -DocsPath (Join-Path $root 'docs') -OutputPath (Join-Path $bin 'en-US')
+
+    Reset-Directory $moduleOut
+    Copy-Item $manifestPath, (Join-Path $root 'LICENSE') $moduleOut
+    Copy-Item $bin $moduleOut -Recurse
+    Write-Host "Module laid out in $moduleOut"
+}
+
+function Invoke-PackageTask {
+    Get-ChildItem $out -Filter 'Az.StackHCI.*.nupkg' -ErrorAction SilentlyContinue | Remove-Item -Force
+    Compress-PSResource -Path $moduleOut -DestinationPath $out
+    $package = Join-Path $out "Az.StackHCI.$version.nupkg"
+    if (-not (Test-Path $package)) { throw "Compress-PSResource did not write $package." }
+    Write-Host "Package written to $package"
+}
+
+function Invoke-TestTask {
+    $results = Join-Path $out 'test-results'
+    Reset-Directory $results
+    $passed = 0; $failed = 0
+
+    # xunit: the engine and the cmdlet plumbing, without PowerShell.
+    $trx = Join-Path $results 'xunit.trx'
+    dotnet test (Join-Path $root 'tests/Az.StackHCI.Tests/Az.StackHCI.Tests.csproj') -c $Configuration --nologo `
+        --logger "trx;LogFileName=$trx" --logger 'console;verbosity=normal' | Out-Host
+    $xunitExit = $LASTEXITCODE
+    if (Test-Path $trx) {
+        $counters = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
+        $passed += [int]$counters.passed
+        $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout
+    }
+    if ($xunitExit -ne 0 -and $failed -eq 0) { $failed++ }   # the run itself broke (build error, crash)
+
+    # Pester: the built module and package as users load them, each run in a fresh pwsh.
+    $pester = & (Join-Path $root 'tests/Get-TestDependency.ps1') -Name Pester
+    $pesterJson = Join-Path $results 'pester-summary.json'
+    dotnet tool run pwsh -NoLogo -NoProfile -NonInteractive -File (Join-Path $root 'tests/Invoke-PesterTests.ps1') `
+        -PesterManifest $pester -ModulePath $moduleOut -OutputDirectory $results -SummaryPath $pesterJson | Out-Host
+    $pesterExit = $LASTEXITCODE
+    if (Test-Path $pesterJson) {
+        $summary = Get-Content $pesterJson -Raw | ConvertFrom-Json
+        $passed += $summary.Passed
+        $failed += $summary.Failed
+    }
+    if ($pesterExit -ne 0 -and -not (Test-Path $pesterJson)) { $failed++ }
+
+    "$passed passed, $failed failed"
+    if ($failed -gt 0) { exit 1 }
+}
+
+switch ($Task) {
+    'Build' { Invoke-BuildTask }
+    'Package' { Invoke-BuildTask; Invoke-PackageTask }
+    'Test' { Invoke-BuildTask; Invoke-PackageTask; Invoke-TestTask }
+    'Demo' { Invoke-BuildTask; & (Join-Path $PSScriptRoot 'demo.ps1') -ModulePath $moduleOut }
+    'Bench' { Invoke-BuildTask; & (Join-Path $PSScriptRoot 'bench/Measure-Import.ps1') -ModulePath $moduleOut }
+}

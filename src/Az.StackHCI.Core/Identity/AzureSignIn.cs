@@ -1,0 +1,159 @@
+using System;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Az.StackHCI.Core.Environments;
+using Az.StackHCI.Core.Operations;
+using Azure.Core;
+using Azure.Identity;
+
+namespace Az.StackHCI.Core.Identity
+{
+    /// <summary>A signed-in identity for one environment; the credential stays inside the engine.</summary>
+    public sealed class AzureSession
+    {
+        internal AzureSession(HciEnvironment environment, TokenCredential credential, string tenantId, string account)
+        {
+            Environment = environment;
+            Credential = credential;
+            TenantId = tenantId;
+            Account = account;
+        }
+
+        public HciEnvironment Environment { get; }
+
+        public string TenantId { get; }
+
+        /// <summary>User principal name, or the application id of a service principal.</summary>
+        public string Account { get; }
+
+        internal TokenCredential Credential { get; }
+    }
+
+    /// <summary>Turns a <see cref="SignInRequest"/> into an Azure.Identity credential and proves it with an ARM token.</summary>
+    public static class AzureSignIn
+    {
+        public static async Task<AzureSession> SignInAsync(HciEnvironment environment, SignInRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
+        {
+            var credential = CreateCredential(environment, request, reporter);
+            reporter.Verbose($"Signing in to {environment.ActiveDirectoryAuthority} for {environment.ResourceManagerScope}.");
+            AccessToken token;
+            try
+            {
+                token = await credential.GetTokenAsync(new TokenRequestContext(new[] { environment.ResourceManagerScope }), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is AuthenticationFailedException || ex is CredentialUnavailableException)
+            {
+                throw new HciException("AuthenticationFailed", HciErrorCategory.AuthenticationError, environment.ActiveDirectoryAuthority.AbsoluteUri,
+                    $"Sign-in to {environment.ActiveDirectoryAuthority} failed: {ex.Message}", ex);
+            }
+
+            var claims = ReadClaims(token.Token);
+            var tenant = claims.Tid ?? request.TenantId ?? "";
+            var account = claims.Upn ?? claims.AppId ?? claims.Oid ?? "";
+            reporter.Verbose($"Signed in as {account} in tenant {tenant}.");
+            return new AzureSession(environment, credential, tenant, account);
+        }
+
+        internal static TokenCredential CreateCredential(HciEnvironment environment, SignInRequest request, IOperationReporter reporter)
+        {
+            T Configure<T>(T options) where T : TokenCredentialOptions
+            {
+                options.AuthorityHost = environment.ActiveDirectoryAuthority;
+                return options;
+            }
+
+            // Instance discovery asks the public cloud about the authority; custom clouds are not known there.
+            var noDiscovery = !environment.IsBuiltIn;
+            if (!string.IsNullOrEmpty(request.ArmAccessToken))
+            {
+                return new StaticTokenCredential(request.ArmAccessToken!);
+            }
+
+            if (request.UseManagedIdentity)
+            {
+                var id = string.IsNullOrEmpty(request.ClientId) ? ManagedIdentityId.SystemAssigned : ManagedIdentityId.FromUserAssignedClientId(request.ClientId);
+                return new ManagedIdentityCredential(Configure(new ManagedIdentityCredentialOptions(id)));
+            }
+
+            if (!string.IsNullOrEmpty(request.ClientId) && !string.IsNullOrEmpty(request.ClientSecret))
+            {
+                return new ClientSecretCredential(RequireTenant(request), request.ClientId, request.ClientSecret,
+                    Configure(new ClientSecretCredentialOptions { DisableInstanceDiscovery = noDiscovery }));
+            }
+
+            if (!string.IsNullOrEmpty(request.ClientId) && !string.IsNullOrEmpty(request.CertificatePath))
+            {
+                return new ClientCertificateCredential(RequireTenant(request), request.ClientId, request.CertificatePath,
+                    Configure(new ClientCertificateCredentialOptions { DisableInstanceDiscovery = noDiscovery, SendCertificateChain = false }));
+            }
+
+            return new DeviceCodeCredential(Configure(new DeviceCodeCredentialOptions
+            {
+                TenantId = request.TenantId,
+                DisableInstanceDiscovery = noDiscovery,
+                DeviceCodeCallback = (info, _) =>
+                {
+                    reporter.Warning(info.Message);
+                    return Task.CompletedTask;
+                },
+            }));
+        }
+
+        private static string RequireTenant(SignInRequest request) =>
+            string.IsNullOrEmpty(request.TenantId)
+                ? throw new HciException("TenantIdRequired", HciErrorCategory.InvalidArgument, "TenantId",
+                    "A service principal signs in to one tenant: give -TenantId.")
+                : request.TenantId!;
+
+        private static TokenClaims ReadClaims(string jwt)
+        {
+            var parts = jwt.Split('.');
+            if (parts.Length < 2)
+            {
+                return new TokenClaims();
+            }
+
+            try
+            {
+                var payload = parts[1].Replace('-', '+').Replace('_', '/');
+                payload = payload.PadRight(payload.Length + ((4 - (payload.Length % 4)) % 4), '=');
+                using var document = JsonDocument.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(payload)));
+                string? Claim(string name) =>
+                    document.RootElement.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+                return new TokenClaims
+                {
+                    Tid = Claim("tid"),
+                    Upn = Claim("upn") ?? Claim("unique_name") ?? Claim("preferred_username"),
+                    AppId = Claim("appid") ?? Claim("azp"),
+                    Oid = Claim("oid"),
+                };
+            }
+            catch (Exception ex) when (ex is FormatException || ex is JsonException)
+            {
+                return new TokenClaims();
+            }
+        }
+
+        private sealed class TokenClaims
+        {
+            public string? Tid { get; set; }
+            public string? Upn { get; set; }
+            public string? AppId { get; set; }
+            public string? Oid { get; set; }
+        }
+
+        /// <summary>A token the caller already holds; it cannot be renewed.</summary>
+        private sealed class StaticTokenCredential : TokenCredential
+        {
+            private readonly AccessToken _token;
+
+            public StaticTokenCredential(string token) => _token = new AccessToken(token, DateTimeOffset.UtcNow.AddHours(1));
+
+            public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) => _token;
+
+            public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) => new ValueTask<AccessToken>(_token);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using System;
+using System.Management.Automation;
+using Az.StackHCI.Core.Environments;
+using Az.StackHCI.Models;
+
+namespace Az.StackHCI.Commands
+{
+    /// <summary>Adds (or updates) a custom cloud, read from its Azure Resource Manager metadata endpoint.</summary>
+    [Cmdlet(VerbsCommon.Add, "AzStackHCIEnvironment", SupportsShouldProcess = true,
+        HelpUri = "https://github.com/az-stackhci/az-stackhci/blob/main/docs/Add-AzStackHCIEnvironment.md")]
+    [OutputType(typeof(AzStackHCIEnvironment))]
+    public sealed class AddAzStackHCIEnvironmentCommand : AzStackHCICmdlet
+    {
+        /// <summary>The name to register with, as in Register-AzStackHCI -EnvironmentName.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("EnvironmentName")]
+        [ValidateNotNullOrEmpty]
+        public string Name { get; set; } = "";
+
+        /// <summary>The cloud's Azure Resource Manager URL; its /metadata/endpoints document describes the rest.</summary>
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Alias("ArmEndpoint", "ResourceManagerUrl")]
+        [ValidateNotNull]
+        public Uri ResourceManagerEndpoint { get; set; } = null!;
+
+        /// <summary>CurrentUser (default) keeps it for later sessions; Process only for this one.</summary>
+        [Parameter]
+        public EnvironmentSaveScope Scope { get; set; } = EnvironmentSaveScope.CurrentUser;
+
+        protected override void ProcessRecord()
+        {
+            var catalog = new EnvironmentCatalog();
+            var environment = RunOperation(async (reporter, token) =>
+            {
+                EnvironmentCatalog.EnsureNotBuiltIn(Name);
+                var read = await new ArmMetadataClient().GetEnvironmentAsync(Name, ResourceManagerEndpoint, reporter, token).ConfigureAwait(false);
+                return await reporter.ShouldProcessAsync(Name, $"Add the custom environment described by {read.MetadataEndpoint}", token).ConfigureAwait(false)
+                    ? read
+                    : null;
+            });
+
+            if (environment is not null)
+            {
+                catalog.Save(environment, Scope == EnvironmentSaveScope.Process ? EnvironmentScope.Process : EnvironmentScope.CurrentUser);
+                WriteObject(environment.ToModel());
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using Az.StackHCI.Core.Operations;
+using Az.StackHCI.Threading;
+
+namespace Az.StackHCI.Commands
+{
+    /// <summary>
+    /// What every command shares: it runs an engine operation on worker threads, with a token that Ctrl+C
+    /// (<see cref="StopProcessing"/>) cancels, while verbose, warning, debug, progress and ShouldProcess calls are
+    /// carried out on the pipeline thread. Engine failures become error records with stable ids.
+    /// </summary>
+    public abstract class AzStackHCICmdlet : PSCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+
+        /// <summary>Cancelled when the pipeline is stopped (Ctrl+C, Stop(), a timeout of the host).</summary>
+        protected CancellationToken StopToken => _stopping.Token;
+
+        public void Dispose()
+        {
+            _stopping.Dispose();
+            GC.SuppressFinalize(this);
+        }
+
+        protected override void StopProcessing() => _stopping.Cancel();
+
+        /// <summary>
+        /// Runs <paramref name="operation"/> off the pipeline thread and waits for it, pumping its messages. The
+        /// reporter it receives marshals every call to the pipeline thread.
+        /// </summary>
+        internal T RunOperation<T>(Func<CmdletReporter, CancellationToken, Task<T>> operation)
+        {
+            var dispatcher = new PipelineDispatcher();
+            var reporter = new CmdletReporter(this, dispatcher);
+            try
+            {
+                return dispatcher.Run(() => operation(reporter, StopToken), StopToken);
+            }
+            catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+            catch (HciException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.From(ex));
+                throw;
+            }
+            finally
+            {
+                reporter.CompleteOpenProgress();
+            }
+        }
+    }
+}

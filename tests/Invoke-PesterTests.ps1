@@ -1,0 +1,40 @@
+<#
+.SYNOPSIS
+    Runs the Pester suites in tests/pester against a laid-out module and writes a JSON summary.
+.DESCRIPTION
+    The module path reaches the tests through $env:AZSTACKHCI_TEST_MODULE, so that child pwsh processes the tests
+    start inherit it. User settings are redirected to a temporary folder so no test touches the real profile.
+#>
+param(
+    [Parameter(Mandatory)] [string] $PesterManifest,
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)] [string] $OutputDirectory,
+    [Parameter(Mandatory)] [string] $SummaryPath,
+    [string[]] $Path = (Join-Path $PSScriptRoot 'pester')
+)
+
+$ErrorActionPreference = 'Stop'
+Import-Module $PesterManifest -Force
+
+$env:AZSTACKHCI_TEST_MODULE = (Resolve-Path $ModulePath).Path
+$env:AZSTACKHCI_CONFIG_DIR = Join-Path ([IO.Path]::GetTempPath()) "azstackhci-test-$([guid]::NewGuid().ToString('N'))"
+try {
+    $configuration = New-PesterConfiguration
+    $configuration.Run.Path = $Path
+    $configuration.Run.PassThru = $true
+    $configuration.Run.Exit = $false
+    $configuration.Output.Verbosity = 'Detailed'
+    $configuration.Output.RenderMode = 'Plaintext'
+    $configuration.TestResult.Enabled = $true
+    $configuration.TestResult.OutputFormat = 'JUnitXml'
+    $configuration.TestResult.OutputPath = Join-Path $OutputDirectory 'pester.xml'
+    $result = Invoke-Pester -Configuration $configuration
+}
+finally {
+    Remove-Item $env:AZSTACKHCI_CONFIG_DIR -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+$failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+@{ Passed = $result.PassedCount; Failed = $failed; Skipped = $result.SkippedCount } | ConvertTo-Json | Set-Content $SummaryPath
+"Pester: $($result.PassedCount) passed, $failed failed, $($result.SkippedCount) skipped"
+exit ([int]($failed -gt 0))
