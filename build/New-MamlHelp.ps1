@@ -370,7 +370,7 @@ function Write-Command($w, $Cmd) {
         Write-Element $w maml name $Cmd.Name
         # The set's parameters, in the order the syntax block shows them (any it leaves out go last).
         $members = foreach ($p in $Cmd.Parameters) {
-            $variant = @($p.Variants | Where-Object { $_.Sets -contains $set.Set -or $_.Sets -contains '(All)' -or $set.Set -eq '(All)' })[0]
+            $variant = $p.Variants | Where-Object { $_.Sets -contains $set.Set -or $_.Sets -contains '(All)' -or $set.Set -eq '(All)' } | Select-Object -First 1
             if ($variant) {
                 $at = $set.Text.IndexOf("-$($p.Name) ", [StringComparison]::OrdinalIgnoreCase)
                 if ($at -lt 0) { $at = $set.Text.IndexOf("-$($p.Name)]", [StringComparison]::OrdinalIgnoreCase) }

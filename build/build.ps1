@@ -44,7 +44,7 @@ function Invoke-BuildTask {
     # the default load context never looks (see src/Az.StackHCI/Loading).
     $bin = Join-Path $root 'bin'
     Reset-Directory $bin
-    New-Item -ItemType Directory (Join-Path $bin 'Dependencies'), (Join-Path $bin 'en-US') | Out-Null
+    New-Item -ItemType Directory (Join-Path $bin 'Dependencies') | Out-Null
     $cmdletFiles = 'Az.StackHCI.dll', 'Az.StackHCI.pdb'
     $skip = 'Az.StackHCI.deps.json', 'Az.StackHCI.xml'
     foreach ($file in Get-ChildItem $publish -File) {
@@ -53,11 +53,14 @@ function Invoke-BuildTask {
         Copy-Item $file.FullName $target
     }
     Copy-Item (Join-Path $root 'src/Az.StackHCI/Az.StackHCI.Format.ps1xml') $bin
-    & (Join-Path $PSScriptRoot 'New-MamlHelp.ps1') -DocsPath (Join-Path $root 'docs') -OutputPath (Join-Path $bin 'en-US')
+    # Get-Help looks in <ModuleBase>/<culture>, next to the manifest.
+    $help = Join-Path $root 'en-US'
+    Reset-Directory $help
+    & (Join-Path $PSScriptRoot 'New-MamlHelp.ps1') -DocsPath (Join-Path $root 'docs') -OutputPath $help
 
     Reset-Directory $moduleOut
     Copy-Item $manifestPath, (Join-Path $root 'LICENSE') $moduleOut
-    Copy-Item $bin $moduleOut -Recurse
+    Copy-Item $bin, $help $moduleOut -Recurse
     Write-Host "Module laid out in $moduleOut"
 }
 

@@ -58,7 +58,7 @@ namespace Az.StackHCI.Core.Environments
             catch (Exception ex) when (ex is HttpRequestException || ex is Polly.Timeout.TimeoutRejectedException)
             {
                 throw new HciException("ArmMetadataUnreachable", HciErrorCategory.ConnectionError, metadataUri.AbsoluteUri,
-                    $"Could not read {metadataUri}: {Innermost(ex).Message} Check the URL, the network path and that this machine trusts the endpoint's certificate.", ex);
+                    $"Could not read {metadataUri}: {Innermost(ex).Message.TrimEnd('.')}. Check the URL, the network path and that this machine trusts the endpoint's certificate.", ex);
             }
 
             return Parse(name, resourceManagerEndpoint, metadataUri, body);

@@ -29,19 +29,22 @@ namespace Az.StackHCI.Commands
 
         protected override void ProcessRecord()
         {
-            var catalog = new EnvironmentCatalog();
-            var environment = RunOperation(async (reporter, token) =>
+            var scope = Scope == EnvironmentSaveScope.Process ? EnvironmentScope.Process : EnvironmentScope.CurrentUser;
+            var ok = TryRunOperation(async (reporter, token) =>
             {
                 EnvironmentCatalog.EnsureNotBuiltIn(Name);
                 var read = await new ArmMetadataClient().GetEnvironmentAsync(Name, ResourceManagerEndpoint, reporter, token).ConfigureAwait(false);
-                return await reporter.ShouldProcessAsync(Name, $"Add the custom environment described by {read.MetadataEndpoint}", token).ConfigureAwait(false)
-                    ? read
-                    : null;
-            });
+                if (!await reporter.ShouldProcessAsync(Name, $"Add the custom environment described by {read.MetadataEndpoint}", token).ConfigureAwait(false))
+                {
+                    return null;
+                }
 
-            if (environment is not null)
+                new EnvironmentCatalog().Save(read, scope);
+                return read;
+            }, out var environment);
+
+            if (ok && environment is not null)
             {
-                catalog.Save(environment, Scope == EnvironmentSaveScope.Process ? EnvironmentScope.Process : EnvironmentScope.CurrentUser);
                 WriteObject(environment.ToModel());
             }
         }

@@ -29,9 +29,41 @@ namespace Az.StackHCI.Commands
 
         /// <summary>
         /// Runs <paramref name="operation"/> off the pipeline thread and waits for it, pumping its messages. The
-        /// reporter it receives marshals every call to the pipeline thread.
+        /// reporter it receives marshals every call to the pipeline thread. An engine failure is terminating.
         /// </summary>
         internal T RunOperation<T>(Func<CmdletReporter, CancellationToken, Task<T>> operation)
+        {
+            try
+            {
+                return Execute(operation);
+            }
+            catch (HciException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.From(ex));
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// The same for one item of many: an engine failure becomes a non-terminating error, so the pipeline goes
+        /// on with the next item and -ErrorAction decides. Returns false on failure.
+        /// </summary>
+        internal bool TryRunOperation<T>(Func<CmdletReporter, CancellationToken, Task<T>> operation, out T result)
+        {
+            try
+            {
+                result = Execute(operation);
+                return true;
+            }
+            catch (HciException ex)
+            {
+                WriteError(ErrorRecords.From(ex));
+                result = default!;
+                return false;
+            }
+        }
+
+        private T Execute<T>(Func<CmdletReporter, CancellationToken, Task<T>> operation)
         {
             var dispatcher = new PipelineDispatcher();
             var reporter = new CmdletReporter(this, dispatcher);
@@ -42,11 +74,6 @@ namespace Az.StackHCI.Commands
             catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
             {
                 throw new PipelineStoppedException();
-            }
-            catch (HciException ex)
-            {
-                ThrowTerminatingError(ErrorRecords.From(ex));
-                throw;
             }
             finally
             {
