@@ -77,30 +77,39 @@ function Invoke-TestTask {
     Reset-Directory $results
     $passed = 0; $failed = 0
 
-    # xunit: the engine and the cmdlet plumbing, without PowerShell.
-    $trx = Join-Path $results 'xunit.trx'
-    dotnet test (Join-Path $root 'tests/Az.StackHCI.Tests/Az.StackHCI.Tests.csproj') -c $Configuration --nologo `
-        --logger "trx;LogFileName=$trx" --logger 'console;verbosity=normal' | Out-Host
-    $xunitExit = $LASTEXITCODE
-    if (Test-Path $trx) {
-        $counters = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
-        $passed += [int]$counters.passed
-        $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout
-    }
-    if ($xunitExit -ne 0 -and $failed -eq 0) { $failed++ }   # the run itself broke (build error, crash)
+    # The lab cloud the conformance and end-to-end tests talk to; trusted through SSL_CERT_FILE, like any CA.
+    $labRoot = Join-Path $out 'lab'
+    $labJson = & (Join-Path $root 'tests/lab/Start-Lab.ps1') -Nodes 0 -Root $labRoot
+    $env:AZSTACKHCI_LAB_JSON = $labJson
+    $env:SSL_CERT_FILE = (Get-Content $labJson -Raw | ConvertFrom-Json).caBundle
+    try {
+        # xunit: the engine and cmdlet plumbing, and the lab's conformance with the real Azure SDK clients.
+        dotnet test (Join-Path $root 'Az.StackHCI.sln') -c $Configuration --nologo --results-directory $results `
+            --logger trx --logger 'console;verbosity=normal' | Out-Host
+        $xunitExit = $LASTEXITCODE
+        foreach ($trx in Get-ChildItem $results -Filter *.trx) {
+            $counters = ([xml](Get-Content $trx.FullName -Raw)).TestRun.ResultSummary.Counters
+            $passed += [int]$counters.passed
+            $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout
+        }
+        if ($xunitExit -ne 0 -and $failed -eq 0) { $failed++ }   # the run itself broke (build error, crash)
 
-    # Pester: the built module and package as users load them, each run in a fresh pwsh.
-    $pester = & (Join-Path $root 'tests/Get-TestDependency.ps1') -Name Pester
-    $pesterJson = Join-Path $results 'pester-summary.json'
-    dotnet tool run pwsh -NoLogo -NoProfile -NonInteractive -File (Join-Path $root 'tests/Invoke-PesterTests.ps1') `
-        -PesterManifest $pester -ModulePath $moduleOut -OutputDirectory $results -SummaryPath $pesterJson | Out-Host
-    $pesterExit = $LASTEXITCODE
-    if (Test-Path $pesterJson) {
-        $summary = Get-Content $pesterJson -Raw | ConvertFrom-Json
-        $passed += $summary.Passed
-        $failed += $summary.Failed
+        # Pester: the built module and package as users load them, in a fresh pwsh.
+        $pester = & (Join-Path $root 'tests/Get-TestDependency.ps1') -Name Pester
+        $pesterJson = Join-Path $results 'pester-summary.json'
+        dotnet tool run pwsh -NoLogo -NoProfile -NonInteractive -File (Join-Path $root 'tests/Invoke-PesterTests.ps1') `
+            -PesterManifest $pester -ModulePath $moduleOut -OutputDirectory $results -SummaryPath $pesterJson | Out-Host
+        $pesterExit = $LASTEXITCODE
+        if (Test-Path $pesterJson) {
+            $summary = Get-Content $pesterJson -Raw | ConvertFrom-Json
+            $passed += $summary.Passed
+            $failed += $summary.Failed
+        }
+        if ($pesterExit -ne 0 -and -not (Test-Path $pesterJson)) { $failed++ }
     }
-    if ($pesterExit -ne 0 -and -not (Test-Path $pesterJson)) { $failed++ }
+    finally {
+        & (Join-Path $root 'tests/lab/Stop-Lab.ps1') -Root $labRoot
+    }
 
     "$passed passed, $failed failed"
     if ($failed -gt 0) { exit 1 }

@@ -7,6 +7,7 @@ BeforeAll {
     $getDependency = Join-Path $PSScriptRoot '../Get-TestDependency.ps1'
     $otherAzureCore = & $getDependency -Name Azure.Core
     $otherMsal = & $getDependency -Name Microsoft.Identity.Client
+    $lab = Get-Content $env:AZSTACKHCI_LAB_JSON -Raw | ConvertFrom-Json
 
     $result = Invoke-Pwsh -Script @"
 `$ErrorActionPreference = 'Stop'
@@ -21,17 +22,26 @@ Import-Module '$manifest'
 `$engineContext = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object { `$_.Assemblies.GetName().Name -contains 'Az.StackHCI.Core' }
 `$engine = `$engineContext.Assemblies | Where-Object { `$_.GetName().Name -eq 'Az.StackHCI.Core' }
 `$environmentType = `$engine.GetType('Az.StackHCI.Core.Environments.HciEnvironment')
-`$unreachable = [uri]'https://127.0.0.1:1/'
-`$environment = [Activator]::CreateInstance(`$environmentType, [object[]]@('Unreachable', `$unreachable, 'https://management.local/', `$unreachable, `$unreachable, `$unreachable, 'x/.default', `$unreachable, 'eastus', `$false, `$null))
-`$request = [Activator]::CreateInstance(`$engine.GetType('Az.StackHCI.Core.Identity.SignInRequest'))
-`$request.TenantId = '00000000-0000-0000-0000-000000000001'
-`$request.ClientId = '00000000-0000-0000-0000-000000000002'
-`$request.ClientSecret = 'not-a-real-secret'
+`$arm = [uri]'$($lab.resourceManagerEndpoint)'
+`$authority = [uri]'$($lab.authorityEndpoint)'
+`$environment = [Activator]::CreateInstance(`$environmentType, [object[]]@('Lab', `$arm, 'https://management.core.windows.net/', `$authority, `$arm, `$arm, 'x/.default', `$arm, 'eastus', `$false, `$null))
+`$signIn = `$engine.GetType('Az.StackHCI.Core.Identity.AzureSignIn')
 `$reporter = `$engine.GetType('Az.StackHCI.Core.Operations.SilentReporter')::Instance
+function New-Request([string] `$secret) {
+    `$request = [Activator]::CreateInstance(`$engine.GetType('Az.StackHCI.Core.Identity.SignInRequest'))
+    `$request.TenantId = '$($lab.tenantId)'
+    `$request.ClientId = '$($lab.servicePrincipals.ci.appId)'
+    `$request.ClientSecret = `$secret
+    `$request
+}
 
+# A real token from the lab's Entra ID, through Azure.Identity, MSAL and Azure.Core in the module's context.
+`$session = `$signIn::SignInAsync(`$environment, (New-Request '$($lab.servicePrincipals.ci.secret)'), `$reporter, [Threading.CancellationToken]::None).GetAwaiter().GetResult()
+
+# And a refused one, to see which load context the SDK's exception types come from.
 `$chain = @()
 try {
-    `$engine.GetType('Az.StackHCI.Core.Identity.AzureSignIn')::SignInAsync(`$environment, `$request, `$reporter, [Threading.CancellationToken]::None).GetAwaiter().GetResult()
+    `$signIn::SignInAsync(`$environment, (New-Request 'wrong-secret'), `$reporter, [Threading.CancellationToken]::None).GetAwaiter().GetResult()
 }
 catch {
     for (`$e = `$_.Exception; `$e; `$e = `$e.InnerException) { `$chain += `$e }
@@ -39,11 +49,14 @@ catch {
 
 function Versions(`$context) { @(`$context.Assemblies | Where-Object { `$_.GetName().Name -in 'Azure.Core', 'Microsoft.Identity.Client', 'Azure.Identity' } | ForEach-Object { `$_.GetName().Name + '/' + `$_.GetName().Version }) }
 [pscustomobject]@{
+    SignedInAs            = `$session.Account
+    SignedInTenant        = `$session.TenantId
     EngineContext         = `$engineContext.GetType().FullName
     EngineContextVersions = Versions `$engineContext
     DefaultVersions       = Versions ([System.Runtime.Loader.AssemblyLoadContext]::Default)
     ExceptionTypes        = @(`$chain | ForEach-Object { `$_.GetType().FullName })
     ErrorId               = (`$chain | Where-Object { `$_.GetType().Name -eq 'HciException' } | Select-Object -First 1).ErrorId
+    ErrorMessage          = (`$chain | Where-Object { `$_.GetType().Name -eq 'HciException' } | Select-Object -First 1).Message
     AuthFailureContext    = (`$chain | Where-Object { `$_.GetType().Name -eq 'AuthenticationFailedException' } | ForEach-Object { [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$_.GetType().Assembly).GetType().FullName } | Select-Object -First 1)
     SessionAzureCore      = [Azure.Core.AccessToken].Assembly.GetName().Version.ToString()
 } | ConvertTo-Json -Depth 3
@@ -56,9 +69,14 @@ Describe 'Dependency isolation on PowerShell 7' {
     }
 
     It 'signs in through Azure.Identity inside that context although other versions were loaded first' {
-        # The token request reaches the network (connection refused): Azure.Identity, MSAL and Azure.Core all ran.
+        $result.SignedInAs | Should -Be $lab.servicePrincipals.ci.appId
+        $result.SignedInTenant | Should -Be $lab.tenantId
+    }
+
+    It 'reports a refused sign-in with the service''s reason, from SDK types of its own context' {
         $result.ExceptionTypes | Should -Contain 'Azure.Identity.AuthenticationFailedException'
         $result.ErrorId | Should -Be 'AuthenticationFailed'
+        $result.ErrorMessage | Should -Match 'AADSTS7000215'
         $result.AuthFailureContext | Should -Be 'Az.StackHCI.Loading.EngineLoadContext'
     }
 

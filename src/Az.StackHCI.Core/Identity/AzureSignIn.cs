@@ -45,8 +45,10 @@ namespace Az.StackHCI.Core.Identity
             }
             catch (Exception ex) when (ex is AuthenticationFailedException || ex is CredentialUnavailableException)
             {
+                // The service's own words (AADSTS code and reason) are in the innermost exception.
+                var reason = ex.InnerException?.Message ?? ex.Message;
                 throw new HciException("AuthenticationFailed", HciErrorCategory.AuthenticationError, environment.ActiveDirectoryAuthority.AbsoluteUri,
-                    $"Sign-in to {environment.ActiveDirectoryAuthority} failed: {ex.Message}", ex);
+                    $"Sign-in to {environment.ActiveDirectoryAuthority} failed: {reason}", ex);
             }
 
             var claims = ReadClaims(token.Token);

@@ -1,0 +1,222 @@
+using System.Text.Json.Nodes;
+using Az.StackHCI.Lab.Hosting;
+using Az.StackHCI.Lab.State;
+
+namespace Az.StackHCI.Lab.Control;
+
+/// <summary>The control API tests drive the lab with (loopback only, JSON in and out; see docs/lab.md).</summary>
+internal static class ControlEndpoints
+{
+    public static void Map(WebApplication app, LabContext lab)
+    {
+        var state = lab.State;
+
+        app.MapPost("/reset", () =>
+        {
+            lock (state.Sync)
+            {
+                state.Reset();
+            }
+
+            lab.Faults.Clear();
+            lab.Journal.Clear();
+            return Results.Json(new { reset = true });
+        });
+
+        app.MapGet("/state", () =>
+        {
+            lock (state.Sync)
+            {
+                var snapshot = state.Snapshot();
+                snapshot["faults"] = System.Text.Json.JsonSerializer.SerializeToNode(lab.Faults.Rules, LabState.JsonOptions);
+                return Results.Json(snapshot);
+            }
+        });
+
+        app.MapPost("/devicecode/approve", (JsonObject body) =>
+        {
+            var userCode = body["userCode"]?.GetValue<string>() ?? "";
+            var userName = body["user"]?.GetValue<string>() ?? "admin";
+            lock (state.Sync)
+            {
+                var grant = state.DeviceCodes.Values.FirstOrDefault(d => string.Equals(d.UserCode, userCode, StringComparison.OrdinalIgnoreCase));
+                if (grant is null)
+                {
+                    return Problem(404, $"No device code sign-in is waiting with user code '{userCode}'.");
+                }
+
+                if (state.FindUser(userName) is not { } user)
+                {
+                    return Problem(400, $"There is no user '{userName}'.");
+                }
+
+                grant.ApprovedUser = user.UserPrincipalName;
+                return Results.Json(new { userCode = grant.UserCode, user = user.UserPrincipalName });
+            }
+        });
+
+        app.MapPut("/devicecode/autoapprove", (JsonObject body) =>
+        {
+            lock (state.Sync)
+            {
+                var user = body["user"]?.GetValue<string>();
+                if (user is not null && state.FindUser(user) is null)
+                {
+                    return Problem(400, $"There is no user '{user}'.");
+                }
+
+                state.Settings.AutoApproveUser = user;
+                state.Settings.AutoApproveDelayMs = body["delayMs"]?.GetValue<int>() ?? 0;
+                return Results.Json(new { user, delayMs = state.Settings.AutoApproveDelayMs });
+            }
+        });
+
+        app.MapGet("/faults", () => Results.Json(lab.Faults.Rules, LabState.JsonOptions));
+        app.MapPut("/faults", async (HttpRequest request) =>
+        {
+            lab.Faults.Load(await JsonNode.ParseAsync(request.Body));
+            return Results.Json(lab.Faults.Rules, LabState.JsonOptions);
+        });
+        app.MapDelete("/faults", () =>
+        {
+            lab.Faults.Clear();
+            return Results.Json(Array.Empty<object>());
+        });
+
+        app.MapPut("/replication", (JsonObject body) =>
+        {
+            lock (state.Sync)
+            {
+                state.Settings.ReplicationDelayMs = body["delayMs"]?.GetValue<int>() ?? 0;
+                return Results.Json(new { delayMs = state.Settings.ReplicationDelayMs });
+            }
+        });
+
+        app.MapPut("/providers", (JsonObject body) =>
+        {
+            lock (state.Sync)
+            {
+                state.Settings.ProviderRegistrationDelayMs = body["registrationDelayMs"]?.GetValue<int>() ?? 0;
+                return Results.Json(new { registrationDelayMs = state.Settings.ProviderRegistrationDelayMs });
+            }
+        });
+
+        app.MapPut("/async-operations", (List<AsyncOperationRule> rules) =>
+        {
+            lock (state.Sync)
+            {
+                state.Settings.AsyncOperations = rules;
+                return Results.Json(rules, LabState.JsonOptions);
+            }
+        });
+
+        app.MapPost("/users", (JsonObject body) =>
+        {
+            var name = body["name"]?.GetValue<string>();
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                return Problem(400, "A user needs a 'name'.");
+            }
+
+            lock (state.Sync)
+            {
+                if (state.FindUser(name) is not null)
+                {
+                    return Problem(409, $"The user '{name}' exists already.");
+                }
+
+                var user = new LabUser
+                {
+                    Id = body["objectId"]?.GetValue<string>() ?? state.NewId(),
+                    UserPrincipalName = $"{name}@{LabIds.TenantDomain}",
+                    DisplayName = body["displayName"]?.GetValue<string>() ?? name,
+                    DirectoryRoles = body["directoryRoles"]?.AsArray().Select(r => r!.GetValue<string>()).ToList() ?? new List<string>(),
+                    ReplicatedAt = state.ReplicatedAtForNewObject(),
+                };
+                state.Users[name] = user;
+                return Results.Json(new { userName = user.UserPrincipalName, objectId = user.Id });
+            }
+        });
+
+        // An application with its service principal and credentials, for tests that need one the seed lacks
+        // (expired keys, secrets, a principal still replicating).
+        app.MapPost("/applications", (JsonObject body) =>
+        {
+            lock (state.Sync)
+            {
+                var now = state.Now;
+                var application = new LabApplication
+                {
+                    Id = state.NewId(),
+                    AppId = body["appId"]?.GetValue<string>() ?? state.NewId(),
+                    DisplayName = body["displayName"]?.GetValue<string>() ?? "Lab test application",
+                    CreatedDateTime = now,
+                    ReplicatedAt = state.ReplicatedAtForNewObject(),
+                };
+                foreach (var key in body["keyCredentials"]?.AsArray() ?? new JsonArray())
+                {
+                    var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(Convert.FromBase64String(key!["key"]!.GetValue<string>()));
+                    application.KeyCredentials.Add(new LabKeyCredential
+                    {
+                        KeyId = state.NewId(),
+                        DisplayName = certificate.Subject,
+                        Key = key["key"]!.GetValue<string>(),
+                        CustomKeyIdentifier = Convert.ToBase64String(certificate.GetCertHash()),
+                        StartDateTime = key["startDateTime"]?.GetValue<DateTimeOffset>() ?? certificate.NotBefore.ToUniversalTime(),
+                        EndDateTime = key["endDateTime"]?.GetValue<DateTimeOffset>() ?? certificate.NotAfter.ToUniversalTime(),
+                    });
+                }
+
+                foreach (var secret in body["passwordCredentials"]?.AsArray() ?? new JsonArray())
+                {
+                    application.PasswordCredentials.Add(new LabPasswordCredential
+                    {
+                        KeyId = state.NewId(),
+                        SecretText = secret!["secretText"]!.GetValue<string>(),
+                        StartDateTime = secret["startDateTime"]?.GetValue<DateTimeOffset>() ?? now,
+                        EndDateTime = secret["endDateTime"]?.GetValue<DateTimeOffset>() ?? now.AddYears(1),
+                    });
+                }
+
+                var servicePrincipal = new LabServicePrincipal
+                {
+                    Id = state.NewId(), AppId = application.AppId, DisplayName = application.DisplayName,
+                    AppOwnerOrganizationId = state.TenantId, ReplicatedAt = application.ReplicatedAt,
+                };
+                state.Applications.Add(application);
+                state.ServicePrincipals.Add(servicePrincipal);
+                return Results.Json(new { appId = application.AppId, objectId = application.Id, servicePrincipalId = servicePrincipal.Id });
+            }
+        });
+
+        app.MapPost("/roleAssignments", (JsonObject body) =>
+        {
+            lock (state.Sync)
+            {
+                var principal = body["principalId"]?.GetValue<string>()
+                    ?? (body["user"]?.GetValue<string>() is string userName ? state.FindUser(userName)?.Id : null);
+                var roleText = body["roleDefinitionId"]?.GetValue<string>() ?? body["roleName"]?.GetValue<string>() ?? "";
+                var role = state.RoleDefinitions.FirstOrDefault(r => roleText.EndsWith(r.Id, StringComparison.OrdinalIgnoreCase)
+                    || string.Equals(r.RoleName, roleText, StringComparison.OrdinalIgnoreCase));
+                if (principal is null || role is null)
+                {
+                    return Problem(400, "A role assignment needs an existing principal (principalId or user) and role (roleDefinitionId or roleName).");
+                }
+
+                var assignment = new LabRoleAssignment
+                {
+                    Name = state.NewId(),
+                    Scope = body["scope"]?.GetValue<string>() ?? "/subscriptions/" + LabIds.SubscriptionId,
+                    RoleDefinitionId = role.Id,
+                    PrincipalId = principal,
+                    PrincipalType = state.FindPrincipal(principal, requireReplicated: false)?.Type ?? "User",
+                    CreatedOn = state.Now,
+                };
+                state.RoleAssignments.Add(assignment);
+                return Results.Json(assignment, LabState.JsonOptions);
+            }
+        });
+    }
+
+    private static IResult Problem(int status, string message) => Results.Json(new { error = message }, statusCode: status);
+}

@@ -1,0 +1,96 @@
+using System.Text.Json.Nodes;
+using Az.StackHCI.Lab.State;
+using Az.StackHCI.Lab.Tokens;
+
+namespace Az.StackHCI.Lab.Hosting;
+
+/// <summary>Starts every service of the lab, writes lab.json once all listen, and runs until stopped.</summary>
+internal static class LabHost
+{
+    public const string EnvironmentName = "AzStackHCILab";
+
+    public static async Task<int> RunAsync(string root, string? faultFile, CancellationToken stop)
+    {
+        Directory.CreateDirectory(root);
+        var certificates = LabCertificates.LoadOrCreate(root);
+        var state = new LabState(root);
+        var lab = new LabContext(state, new TokenService(root), new RequestJournal(Path.Combine(root, "journal.jsonl")), new FaultInjector());
+        lab.Journal.Clear();
+        if (faultFile is not null)
+        {
+            lab.Faults.Load(JsonNode.Parse(File.ReadAllText(faultFile)));
+        }
+
+        var services = new (string Name, Action<WebApplication> Map)[]
+        {
+            (ServiceNames.Authority, app => Authority.AuthorityEndpoints.Map(app, lab)),
+            (ServiceNames.Arm, app => Arm.ArmEndpoints.Map(app, lab)),
+            (ServiceNames.Graph, app => Graph.GraphEndpoints.Map(app, lab)),
+            (ServiceNames.Hci, app => Hci.HciEndpoints.Map(app, lab)),
+            (ServiceNames.Control, app => Control.ControlEndpoints.Map(app, lab)),
+        };
+        var apps = new List<WebApplication>();
+        foreach (var (name, map) in services)
+        {
+            var app = ServiceHost.Build(name, lab, certificates, map);
+            await app.StartAsync(stop);
+            lab.Endpoints[name] = new Uri(app.Urls.Single().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
+            apps.Add(app);
+        }
+
+        WriteConnectionFile(root, lab, certificates);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        foreach (var app in apps)
+        {
+            await app.StopAsync(CancellationToken.None);
+        }
+
+        return 0;
+    }
+
+    private static void WriteConnectionFile(string root, LabContext lab, LabCertificates certificates)
+    {
+        var state = lab.State;
+        var users = new JsonObject();
+        foreach (var name in new[] { "admin", "operator", "registrar", "contributor", "reader" })
+        {
+            var user = state.FindUser(name)!;
+            users[name] = new JsonObject { ["userName"] = user.UserPrincipalName, ["objectId"] = user.Id };
+        }
+
+        var connection = new JsonObject
+        {
+            ["environmentName"] = EnvironmentName,
+            ["resourceManagerEndpoint"] = lab.Arm.AbsoluteUri,
+            ["authorityEndpoint"] = lab.Authority.AbsoluteUri,
+            ["graphEndpoint"] = lab.Graph.AbsoluteUri,
+            ["hciServiceEndpoint"] = lab.Hci.AbsoluteUri,
+            ["controlEndpoint"] = lab.Endpoints[ServiceNames.Control].AbsoluteUri,
+            ["caBundle"] = certificates.BundlePath,
+            ["caCertificate"] = certificates.CaPath,
+            ["journal"] = lab.Journal.Path,
+            ["tenantId"] = state.TenantId,
+            ["subscriptionId"] = state.Subscription.SubscriptionId,
+            ["users"] = users,
+            ["servicePrincipals"] = new JsonObject
+            {
+                ["ci"] = new JsonObject { ["appId"] = LabIds.CiAppId, ["objectId"] = LabIds.CiSpId, ["secret"] = state.CiSecret },
+                ["ciCertificate"] = new JsonObject { ["appId"] = LabIds.CiCertAppId, ["objectId"] = LabIds.CiCertSpId, ["certificatePath"] = state.CiCertificatePath },
+            },
+            ["clusters"] = new JsonArray(),
+            ["pid"] = Environment.ProcessId,
+            ["root"] = root,
+        };
+        var path = Path.Combine(root, "lab.json");
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, connection.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        File.Move(temporary, path, overwrite: true);
+    }
+}
