@@ -51,9 +51,9 @@ namespace Az.StackHCI.Core.Identity
                     $"Sign-in to {environment.ActiveDirectoryAuthority} failed: {reason}", ex);
             }
 
-            var claims = ReadClaims(token.Token);
-            var tenant = claims.Tid ?? request.TenantId ?? "";
-            var account = claims.Upn ?? claims.AppId ?? claims.Oid ?? "";
+            var claims = JwtClaims.Read(token.Token);
+            var tenant = claims.TenantId ?? request.TenantId ?? "";
+            var account = request.AccountId ?? claims.UserName ?? claims.AppId ?? claims.ObjectId ?? "";
             reporter.Verbose($"Signed in as {account} in tenant {tenant}.");
             return new AzureSession(environment, credential, tenant, account);
         }
@@ -70,7 +70,7 @@ namespace Az.StackHCI.Core.Identity
             var noDiscovery = !environment.IsBuiltIn;
             if (!string.IsNullOrEmpty(request.ArmAccessToken))
             {
-                return new StaticTokenCredential(request.ArmAccessToken!);
+                return new SuppliedTokens(environment, request.ArmAccessToken!, request.GraphAccessToken, DateTimeOffset.UtcNow);
             }
 
             if (request.UseManagedIdentity)
@@ -108,54 +108,5 @@ namespace Az.StackHCI.Core.Identity
                 ? throw new HciException("TenantIdRequired", HciErrorCategory.InvalidArgument, "TenantId",
                     "A service principal signs in to one tenant: give -TenantId.")
                 : request.TenantId!;
-
-        private static TokenClaims ReadClaims(string jwt)
-        {
-            var parts = jwt.Split('.');
-            if (parts.Length < 2)
-            {
-                return new TokenClaims();
-            }
-
-            try
-            {
-                var payload = parts[1].Replace('-', '+').Replace('_', '/');
-                payload = payload.PadRight(payload.Length + ((4 - (payload.Length % 4)) % 4), '=');
-                using var document = JsonDocument.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(payload)));
-                string? Claim(string name) =>
-                    document.RootElement.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-                return new TokenClaims
-                {
-                    Tid = Claim("tid"),
-                    Upn = Claim("upn") ?? Claim("unique_name") ?? Claim("preferred_username"),
-                    AppId = Claim("appid") ?? Claim("azp"),
-                    Oid = Claim("oid"),
-                };
-            }
-            catch (Exception ex) when (ex is FormatException || ex is JsonException)
-            {
-                return new TokenClaims();
-            }
-        }
-
-        private sealed class TokenClaims
-        {
-            public string? Tid { get; set; }
-            public string? Upn { get; set; }
-            public string? AppId { get; set; }
-            public string? Oid { get; set; }
-        }
-
-        /// <summary>A token the caller already holds; it cannot be renewed.</summary>
-        private sealed class StaticTokenCredential : TokenCredential
-        {
-            private readonly AccessToken _token;
-
-            public StaticTokenCredential(string token) => _token = new AccessToken(token, DateTimeOffset.UtcNow.AddHours(1));
-
-            public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) => _token;
-
-            public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) => new ValueTask<AccessToken>(_token);
-        }
     }
 }

@@ -11,6 +11,12 @@ namespace Az.StackHCI.Core.Identity
         /// <summary>An ARM access token obtained elsewhere (Microsoft's <c>-ArmAccessToken</c>).</summary>
         public string? ArmAccessToken { get; set; }
 
+        /// <summary>A Microsoft Graph token to go with <see cref="ArmAccessToken"/>.</summary>
+        public string? GraphAccessToken { get; set; }
+
+        /// <summary>The account the tokens belong to, shown in messages and logs.</summary>
+        public string? AccountId { get; set; }
+
         /// <summary>Application (client) id of a service principal.</summary>
         public string? ClientId { get; set; }
 

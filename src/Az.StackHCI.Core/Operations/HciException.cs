@@ -37,5 +37,6 @@ namespace Az.StackHCI.Core.Operations
         ConnectionError,
         OperationTimeout,
         OperationStopped,
+        InvalidResult,
     }
 }

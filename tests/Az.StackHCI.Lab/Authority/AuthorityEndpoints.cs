@@ -159,7 +159,8 @@ internal static class AuthorityEndpoints
         if (form.ContainsKey("client_secret"))
         {
             var secret = form["client_secret"].ToString();
-            var matching = app.PasswordCredentials.Where(p => p.SecretText == secret).ToList();
+            // A secret added moments ago is unknown until it has replicated, as in Entra ID.
+            var matching = app.PasswordCredentials.Where(p => p.SecretText == secret && p.ReplicatedAt <= state.Now).ToList();
             if (matching.Count == 0)
             {
                 return AadError.InvalidClient(7000215, $"Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '{clientId}'.");
@@ -194,7 +195,7 @@ internal static class AuthorityEndpoints
         var roles = resource.ServicePrincipalId is null
             ? new List<string>()
             : state.AppRoleAssignments
-                .Where(a => a.PrincipalId == servicePrincipal.Id && a.ResourceId == resource.ServicePrincipalId)
+                .Where(a => a.PrincipalId == servicePrincipal.Id && a.ResourceId == resource.ServicePrincipalId && a.ReplicatedAt <= state.Now)
                 .Select(a => state.FindServicePrincipal(resource.ServicePrincipalId)?.AppRoles.FirstOrDefault(r => r.Id == a.AppRoleId)?.Value)
                 .OfType<string>()
                 .ToList();

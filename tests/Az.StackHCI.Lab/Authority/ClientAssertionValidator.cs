@@ -25,7 +25,7 @@ internal static class ClientAssertionValidator
             return AadError.InvalidClient(700027, "Client assertion failed signature validation. [Reason - The client assertion is not a JSON web token.]");
         }
 
-        var (credential, certificate) = FindKey(app, jwt);
+        var (credential, certificate) = FindKey(app, jwt, now);
         if (credential is null || certificate is null)
         {
             return AadError.InvalidClient(700027,
@@ -76,10 +76,11 @@ internal static class ClientAssertionValidator
         return null;
     }
 
-    private static (LabKeyCredential? Credential, X509Certificate2? Certificate) FindKey(LabApplication app, ParsedJwt jwt)
+    private static (LabKeyCredential? Credential, X509Certificate2? Certificate) FindKey(LabApplication app, ParsedJwt jwt, DateTimeOffset now)
     {
+        // A key added moments ago is not found until it has replicated, as in Entra ID.
         var candidates = app.KeyCredentials
-            .Where(k => k.Type == "AsymmetricX509Cert" && k.Usage == "Verify")
+            .Where(k => k.Type == "AsymmetricX509Cert" && k.Usage == "Verify" && k.ReplicatedAt <= now)
             .Select(k => (Credential: k, Certificate: X509CertificateLoader.LoadCertificate(Convert.FromBase64String(k.Key))))
             .ToList();
         bool Matches(X509Certificate2 c, string header, Func<X509Certificate2, string> digest) =>

@@ -92,6 +92,18 @@ internal static class ControlEndpoints
             }
         });
 
+        // Tenant settings of the directory (Graph): who may register applications, and Graph's page size.
+        app.MapPut("/directory", (JsonObject body) =>
+        {
+            lock (state.Sync)
+            {
+                var settings = state.Settings;
+                settings.UsersCanRegisterApplications = body["usersCanRegisterApplications"]?.GetValue<bool>() ?? settings.UsersCanRegisterApplications;
+                settings.GraphPageSize = Math.Clamp(body["graphPageSize"]?.GetValue<int>() ?? settings.GraphPageSize, 1, 999);
+                return Results.Json(new { usersCanRegisterApplications = settings.UsersCanRegisterApplications, graphPageSize = settings.GraphPageSize });
+            }
+        });
+
         app.MapPut("/providers", (JsonObject body) =>
         {
             lock (state.Sync)
@@ -216,6 +228,8 @@ internal static class ControlEndpoints
                 return Results.Json(assignment, LabState.JsonOptions);
             }
         });
+
+        NodeSwitches.Map(app, lab);
     }
 
     private static IResult Problem(int status, string message) => Results.Json(new { error = message }, statusCode: status);

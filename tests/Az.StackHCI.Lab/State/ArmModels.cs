@@ -43,6 +43,9 @@ internal sealed class LabResource
 {
     public string Id { get; set; } = "";
     public JsonObject Body { get; set; } = new();
+
+    /// <summary>What the service keeps but never returns (e.g. a cluster's uploaded certificates).</summary>
+    public JsonObject Hidden { get; set; } = new();
 }
 
 internal sealed class LabRoleDefinition
@@ -76,6 +79,7 @@ internal sealed class LabRoleAssignment
 internal sealed class LabOperation
 {
     public string Id { get; set; } = "";
+    public DateTimeOffset StartedAt { get; set; }
     public DateTimeOffset CompletesAt { get; set; }
     public int StatusCode { get; set; }
     public JsonNode? Result { get; set; }

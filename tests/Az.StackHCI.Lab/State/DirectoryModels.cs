@@ -31,6 +31,12 @@ internal sealed class LabApplication
     public JsonArray RequiredResourceAccess { get; set; } = new();
     public List<LabAppRole> AppRoles { get; set; } = new();
     public DateTimeOffset ReplicatedAt { get; set; }
+
+    /// <summary>Object ids of the owners (the user who created it through Graph).</summary>
+    public List<string> Owners { get; set; } = new();
+
+    /// <summary>Graph properties the lab keeps but does not act on (web, api, identifierUris, tags, …), as sent.</summary>
+    public System.Text.Json.Nodes.JsonObject OtherProperties { get; set; } = new();
 }
 
 internal sealed class LabKeyCredential
@@ -45,6 +51,9 @@ internal sealed class LabKeyCredential
     public string? CustomKeyIdentifier { get; set; }
     public DateTimeOffset StartDateTime { get; set; }
     public DateTimeOffset EndDateTime { get; set; }
+
+    /// <summary>When sign-in starts to accept it (replication delay); seeded keys have MinValue.</summary>
+    public DateTimeOffset ReplicatedAt { get; set; }
 }
 
 internal sealed class LabPasswordCredential
@@ -58,6 +67,9 @@ internal sealed class LabPasswordCredential
     public string SecretText { get; set; } = "";
     public DateTimeOffset StartDateTime { get; set; }
     public DateTimeOffset EndDateTime { get; set; }
+
+    /// <summary>When sign-in starts to accept it (replication delay); seeded secrets have MinValue.</summary>
+    public DateTimeOffset ReplicatedAt { get; set; }
 }
 
 internal sealed class LabAppRole
@@ -79,6 +91,12 @@ internal sealed class LabServicePrincipal
     public string AppOwnerOrganizationId { get; set; } = "";
     public List<LabAppRole> AppRoles { get; set; } = new();
     public DateTimeOffset ReplicatedAt { get; set; }
+
+    /// <summary>Object ids of the owners (the user who created it through Graph).</summary>
+    public List<string> Owners { get; set; } = new();
+
+    /// <summary>Graph properties the lab keeps but does not act on (tags, appRoleAssignmentRequired, …), as sent.</summary>
+    public System.Text.Json.Nodes.JsonObject OtherProperties { get; set; } = new();
 }
 
 internal sealed class LabAppRoleAssignment
@@ -89,6 +107,9 @@ internal sealed class LabAppRoleAssignment
     public string PrincipalType { get; set; } = "ServicePrincipal";
     public string ResourceId { get; set; } = "";
     public DateTimeOffset CreatedDateTime { get; set; }
+
+    /// <summary>When tokens start to carry the role (replication delay); seeded grants have MinValue.</summary>
+    public DateTimeOffset ReplicatedAt { get; set; }
 }
 
 /// <summary>A device code sign-in in progress (authority).</summary>

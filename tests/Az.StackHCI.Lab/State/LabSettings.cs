@@ -11,6 +11,12 @@ internal sealed class LabSettings
     /// <summary>How long a new directory object stays invisible to ARM (PrincipalNotFound) and to sign-in.</summary>
     public int ReplicationDelayMs { get; set; }
 
+    /// <summary>Entra ID's "Users can register applications": member users may create applications and service principals.</summary>
+    public bool UsersCanRegisterApplications { get; set; } = true;
+
+    /// <summary>Graph's page size for collections without $top (Graph's own is 100); tests lower it to page cheaply.</summary>
+    public int GraphPageSize { get; set; } = 100;
+
     /// <summary>How long a provider stays Registering before it is Registered.</summary>
     public int ProviderRegistrationDelayMs { get; set; }
 

@@ -126,6 +126,7 @@ internal sealed class LabState
             ["providers"] = ToNode(Providers.Values.ToList()),
             ["resourceGroups"] = ToNode(ResourceGroups.Values.ToList()),
             ["resources"] = new JsonArray(Resources.Values.Select(r => (JsonNode)r.Body.DeepClone()).ToArray()),
+            ["resourcesHidden"] = new JsonObject(Resources.Values.Where(r => r.Hidden.Count > 0).Select(r => KeyValuePair.Create(r.Id, (JsonNode?)r.Hidden.DeepClone()))),
             ["roleDefinitions"] = ToNode(RoleDefinitions),
             ["roleAssignments"] = ToNode(RoleAssignments),
             ["deviceCodes"] = ToNode(DeviceCodes.Values.Select(d => new { d.UserCode, d.ClientId, d.ApprovedUser, d.Declined, d.Redeemed, d.ExpiresAt }).ToList()),

@@ -1,0 +1,158 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading;
+using System.Threading.Tasks;
+using Az.StackHCI.Core.Identity;
+using Az.StackHCI.Core.Operations;
+using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.ResourceManager;
+using Azure.ResourceManager.Resources;
+
+namespace Az.StackHCI.Core.Cloud
+{
+    /// <summary>
+    /// Azure Resource Manager as the workflows use it: the SDK's ArmClient for subscriptions, providers, resource
+    /// groups and generic resources at pinned api-versions, and its HTTP pipeline for what the SDK has no client
+    /// for (actions, role assignments, permissions). SDK types stay inside; failures become HciExceptions.
+    /// </summary>
+    internal sealed class ArmGateway
+    {
+        private static readonly ResourceType ClusterType = new ResourceType("Microsoft.AzureStackHCI/clusters");
+        private static readonly ResourceType ArcSettingType = new ResourceType("Microsoft.AzureStackHCI/clusters/arcSettings");
+        private static readonly ResourceType MachineType = new ResourceType("Microsoft.HybridCompute/machines");
+
+        private readonly ArmClient _client;
+        private readonly HttpPipeline _pipeline;
+        private readonly Uri _endpoint;
+
+        public ArmGateway(AzureSession session, string subscriptionId)
+        {
+            var environment = session.Environment;
+            _endpoint = environment.ResourceManagerEndpoint;
+            var options = new ArmClientOptions { Environment = new ArmEnvironment(_endpoint, environment.ResourceManagerAudience) };
+            options.SetApiVersion(ClusterType, ApiVersions.Clusters);
+            options.SetApiVersion(ArcSettingType, ApiVersions.ArcSettings);
+            options.SetApiVersion(MachineType, ApiVersions.HybridComputeMachines);
+            _client = new ArmClient(session.Credential, subscriptionId, options);
+            _pipeline = HttpPipelineBuilder.Build(options, new BearerTokenAuthenticationPolicy(session.Credential, environment.ResourceManagerScope));
+        }
+
+        public Task<SubscriptionInfo> GetSubscriptionAsync(string subscriptionId, CancellationToken cancellationToken) =>
+            Call($"/subscriptions/{subscriptionId}", async () =>
+            {
+                var subscription = (await _client.GetSubscriptionResource(SubscriptionResource.CreateResourceIdentifier(subscriptionId)).GetAsync(cancellationToken).ConfigureAwait(false)).Value.Data;
+                return new SubscriptionInfo(subscription.SubscriptionId, subscription.TenantId?.ToString() ?? "", subscription.DisplayName, subscription.State?.ToString() ?? "");
+            });
+
+        public Task<ProviderInfo> GetProviderAsync(string subscriptionId, string providerNamespace, CancellationToken cancellationToken) =>
+            Call($"/subscriptions/{subscriptionId}/providers/{providerNamespace}", async () =>
+                ToProvider((await Subscription(subscriptionId).GetResourceProviderAsync(providerNamespace, cancellationToken: cancellationToken).ConfigureAwait(false)).Value.Data));
+
+        public Task<ProviderInfo> RegisterProviderAsync(string subscriptionId, string providerNamespace, CancellationToken cancellationToken) =>
+            Call($"/subscriptions/{subscriptionId}/providers/{providerNamespace}", async () =>
+            {
+                var provider = (await Subscription(subscriptionId).GetResourceProviderAsync(providerNamespace, cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+                return ToProvider((await provider.RegisterAsync(null, cancellationToken).ConfigureAwait(false)).Value.Data);
+            });
+
+        public Task<ResourceGroupInfo?> GetResourceGroupAsync(string subscriptionId, string name, CancellationToken cancellationToken) =>
+            Call($"/subscriptions/{subscriptionId}/resourceGroups/{name}", async () =>
+            {
+                try
+                {
+                    return ToResourceGroup((await Subscription(subscriptionId).GetResourceGroupAsync(name, cancellationToken).ConfigureAwait(false)).Value.Data);
+                }
+                catch (RequestFailedException ex) when (ex.Status == 404)
+                {
+                    return null;
+                }
+            });
+
+        public Task<ResourceGroupInfo> CreateResourceGroupAsync(string subscriptionId, string name, string location, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken) =>
+            Call($"/subscriptions/{subscriptionId}/resourceGroups/{name}", async () =>
+            {
+                var data = new ResourceGroupData(new AzureLocation(location));
+                foreach (var tag in tags)
+                {
+                    data.Tags[tag.Key] = tag.Value;
+                }
+
+                var created = await Subscription(subscriptionId).GetResourceGroups().CreateOrUpdateAsync(WaitUntil.Completed, name, data, cancellationToken).ConfigureAwait(false);
+                return ToResourceGroup(created.Value.Data);
+            });
+
+        /// <summary>A resource's JSON (id, name, type, location, tags, properties …), or null when it does not exist.</summary>
+        public Task<JsonObject?> GetResourceAsync(string resourceId, string apiVersion, CancellationToken cancellationToken) =>
+            SendAsync(RequestMethod.Get, resourceId, apiVersion, null, cancellationToken, allowNotFound: true);
+
+        public async Task<JsonObject> PutResourceAsync(string resourceId, string apiVersion, JsonObject body, CancellationToken cancellationToken) =>
+            (await SendAsync(RequestMethod.Put, resourceId, apiVersion, body, cancellationToken).ConfigureAwait(false))!;
+
+        /// <summary>The caller's effective actions at a scope (Microsoft.Authorization/permissions).</summary>
+        public async Task<IReadOnlyList<(IReadOnlyList<string> Actions, IReadOnlyList<string> NotActions)>> GetPermissionsAsync(string scope, CancellationToken cancellationToken)
+        {
+            var body = await SendAsync(RequestMethod.Get, scope.TrimEnd('/') + "/providers/Microsoft.Authorization/permissions", ApiVersions.Authorization, null, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<string> Strings(JsonNode? node) => node is JsonArray a ? a.Select(x => x!.GetValue<string>()).ToList() : new List<string>();
+            return (body?["value"] as JsonArray ?? new JsonArray()).Select(p => (Strings(p?["actions"]), Strings(p?["notActions"]))).ToList();
+        }
+
+        private SubscriptionResource Subscription(string subscriptionId) =>
+            _client.GetSubscriptionResource(SubscriptionResource.CreateResourceIdentifier(subscriptionId));
+
+        private async Task<JsonObject?> SendAsync(RequestMethod method, string path, string apiVersion, JsonObject? body, CancellationToken cancellationToken, bool allowNotFound = false)
+        {
+            using var message = _pipeline.CreateMessage();
+            var request = message.Request;
+            request.Method = method;
+            request.Uri.Reset(_endpoint);
+            request.Uri.AppendPath(path.TrimStart('/'), escape: false);
+            request.Uri.AppendQuery("api-version", apiVersion);
+            request.Headers.Add("Accept", "application/json");
+            if (body is not null)
+            {
+                request.Headers.Add("Content-Type", "application/json");
+                request.Content = RequestContent.Create(BinaryData.FromString(body.ToJsonString()));
+            }
+
+            await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            var response = message.Response;
+            if (allowNotFound && response.Status == 404)
+            {
+                return null;
+            }
+
+            if (response.Status >= 400)
+            {
+                throw ArmErrors.From(new RequestFailedException(response), path);
+            }
+
+            return response.Content.ToMemory().Length == 0 ? null : JsonNode.Parse(response.Content.ToString()) as JsonObject;
+        }
+
+        private static async Task<T> Call<T>(string scope, Func<Task<T>> call)
+        {
+            try
+            {
+                return await call().ConfigureAwait(false);
+            }
+            catch (RequestFailedException ex)
+            {
+                throw ArmErrors.From(ex, scope);
+            }
+        }
+
+        private static ProviderInfo ToProvider(ResourceProviderData data) =>
+            new ProviderInfo(
+                data.Namespace,
+                data.RegistrationState ?? "",
+                data.ResourceTypes.ToDictionary(t => t.ResourceType, t => (IReadOnlyList<string>)t.Locations.ToList(), StringComparer.OrdinalIgnoreCase));
+
+        private static ResourceGroupInfo ToResourceGroup(ResourceGroupData data) =>
+            new ResourceGroupInfo(data.Id.ToString(), data.Name, data.Location.Name, data.Tags.ToDictionary(t => t.Key, t => t.Value));
+    }
+}

@@ -1,0 +1,195 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Az.StackHCI.Core.Identity;
+using Az.StackHCI.Core.Operations;
+using Microsoft.Graph;
+using Microsoft.Graph.Models;
+using Microsoft.Graph.Models.ODataErrors;
+
+namespace Az.StackHCI.Core.Cloud
+{
+    /// <summary>The cluster's directory objects as the module needs them, in SDK-free shapes.</summary>
+    internal sealed class DirectoryApplication
+    {
+        public DirectoryApplication(string objectId, string appId, string displayName, IReadOnlyList<AppKey> keys)
+        {
+            ObjectId = objectId;
+            AppId = appId;
+            DisplayName = displayName;
+            Keys = keys;
+        }
+
+        public string ObjectId { get; }
+
+        public string AppId { get; }
+
+        public string DisplayName { get; }
+
+        public IReadOnlyList<AppKey> Keys { get; }
+    }
+
+    /// <summary>A certificate credential of an application.</summary>
+    internal sealed class AppKey
+    {
+        public AppKey(Guid keyId, byte[]? certificate, DateTimeOffset? start, DateTimeOffset? end, string? displayName)
+        {
+            KeyId = keyId;
+            Certificate = certificate;
+            Start = start;
+            End = end;
+            DisplayName = displayName;
+        }
+
+        public Guid KeyId { get; }
+
+        /// <summary>The DER certificate (Graph returns it only when keyCredentials is selected on one application).</summary>
+        public byte[]? Certificate { get; }
+
+        public DateTimeOffset? Start { get; }
+
+        public DateTimeOffset? End { get; }
+
+        public string? DisplayName { get; }
+    }
+
+    /// <summary>
+    /// Microsoft Graph through the SDK's GraphServiceClient: the cluster's application, its service principal, the
+    /// admin-consent app-role assignments and its certificate credentials.
+    /// </summary>
+    internal sealed class GraphGateway
+    {
+        private readonly GraphServiceClient _graph;
+
+        public GraphGateway(AzureSession session)
+        {
+            var environment = session.Environment;
+            _graph = new GraphServiceClient(session.Credential, new[] { environment.GraphScope }, environment.GraphEndpoint.AbsoluteUri.TrimEnd('/') + "/v1.0");
+        }
+
+        public Task<DirectoryApplication?> FindApplicationByAppIdAsync(string appId, CancellationToken cancellationToken) =>
+            FindApplicationAsync($"appId eq '{Escape(appId)}'", cancellationToken);
+
+        public Task<DirectoryApplication?> FindApplicationByNameAsync(string displayName, CancellationToken cancellationToken) =>
+            FindApplicationAsync($"displayName eq '{Escape(displayName)}'", cancellationToken);
+
+        public Task<DirectoryApplication> CreateApplicationAsync(string displayName, string resourceAppId, IEnumerable<Guid> appRoleIds, CancellationToken cancellationToken) =>
+            Call("applications", async () =>
+            {
+                var created = await _graph.Applications.PostAsync(new Application
+                {
+                    DisplayName = displayName,
+                    SignInAudience = "AzureADMyOrg",
+                    RequiredResourceAccess = new List<RequiredResourceAccess>
+                    {
+                        new RequiredResourceAccess
+                        {
+                            ResourceAppId = resourceAppId,
+                            ResourceAccess = appRoleIds.Select(id => new ResourceAccess { Id = id, Type = "Role" }).ToList(),
+                        },
+                    },
+                }, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return ToApplication(created!);
+            });
+
+        /// <summary>An application with its certificate credentials (keys included).</summary>
+        public Task<DirectoryApplication> GetApplicationWithKeysAsync(string objectId, CancellationToken cancellationToken) =>
+            Call($"applications/{objectId}", async () => ToApplication((await _graph.Applications[objectId].GetAsync(r =>
+                r.QueryParameters.Select = new[] { "id", "appId", "displayName", "keyCredentials" }, cancellationToken).ConfigureAwait(false))!));
+
+        /// <summary>Replaces the application's certificate credentials with exactly these.</summary>
+        public Task SetKeysAsync(string objectId, IEnumerable<AppKey> keys, CancellationToken cancellationToken) =>
+            Call($"applications/{objectId}", async () =>
+            {
+                await _graph.Applications[objectId].PatchAsync(new Application
+                {
+                    KeyCredentials = keys.Select(k => new KeyCredential
+                    {
+                        KeyId = k.KeyId,
+                        Type = "AsymmetricX509Cert",
+                        Usage = "Verify",
+                        Key = k.Certificate,
+                        StartDateTime = k.Start,
+                        EndDateTime = k.End,
+                        DisplayName = k.DisplayName,
+                    }).ToList(),
+                }, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return true;
+            });
+
+        public Task<string?> FindServicePrincipalIdAsync(string appId, CancellationToken cancellationToken) =>
+            Call("servicePrincipals", async () =>
+            {
+                var found = await _graph.ServicePrincipals.GetAsync(r => r.QueryParameters.Filter = $"appId eq '{Escape(appId)}'", cancellationToken).ConfigureAwait(false);
+                return found?.Value?.FirstOrDefault()?.Id;
+            });
+
+        public Task<string> CreateServicePrincipalAsync(string appId, CancellationToken cancellationToken) =>
+            Call("servicePrincipals", async () =>
+                (await _graph.ServicePrincipals.PostAsync(new ServicePrincipal { AppId = appId }, cancellationToken: cancellationToken).ConfigureAwait(false))!.Id!);
+
+        /// <summary>App role ids already granted to the principal on the resource service principal.</summary>
+        public Task<IReadOnlyCollection<Guid>> GetGrantedRolesAsync(string principalId, string resourceId, CancellationToken cancellationToken) =>
+            Call($"servicePrincipals/{principalId}/appRoleAssignments", async () =>
+            {
+                var assignments = await _graph.ServicePrincipals[principalId].AppRoleAssignments.GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                return (IReadOnlyCollection<Guid>)(assignments?.Value ?? new List<AppRoleAssignment>())
+                    .Where(a => string.Equals(a.ResourceId?.ToString(), resourceId, StringComparison.OrdinalIgnoreCase) && a.AppRoleId is Guid)
+                    .Select(a => a.AppRoleId!.Value)
+                    .ToList();
+            });
+
+        /// <summary>Grants one app role (admin consent for an application permission).</summary>
+        public Task GrantRoleAsync(string principalId, string resourceId, Guid appRoleId, CancellationToken cancellationToken) =>
+            Call($"servicePrincipals/{principalId}/appRoleAssignments", async () =>
+            {
+                await _graph.ServicePrincipals[principalId].AppRoleAssignments.PostAsync(new AppRoleAssignment
+                {
+                    PrincipalId = Guid.Parse(principalId),
+                    ResourceId = Guid.Parse(resourceId),
+                    AppRoleId = appRoleId,
+                }, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return true;
+            });
+
+        private Task<DirectoryApplication?> FindApplicationAsync(string filter, CancellationToken cancellationToken) =>
+            Call("applications", async () =>
+            {
+                var found = await _graph.Applications.GetAsync(r => r.QueryParameters.Filter = filter, cancellationToken).ConfigureAwait(false);
+                var application = found?.Value?.FirstOrDefault();
+                return application is null ? null : ToApplication(application);
+            });
+
+        private static DirectoryApplication ToApplication(Application application) =>
+            new DirectoryApplication(application.Id!, application.AppId!, application.DisplayName ?? "",
+                (application.KeyCredentials ?? new List<KeyCredential>())
+                    .Where(k => k.KeyId is Guid)
+                    .Select(k => new AppKey(k.KeyId!.Value, k.Key, k.StartDateTime, k.EndDateTime, k.DisplayName))
+                    .ToList());
+
+        private static string Escape(string value) => value.Replace("'", "''");
+
+        private static async Task<T> Call<T>(string target, Func<Task<T>> call)
+        {
+            try
+            {
+                return await call().ConfigureAwait(false);
+            }
+            catch (ODataError ex)
+            {
+                var code = ex.Error?.Code ?? "GraphRequestFailed";
+                var category = ex.ResponseStatusCode switch
+                {
+                    403 => HciErrorCategory.PermissionDenied,
+                    404 => HciErrorCategory.ObjectNotFound,
+                    401 => HciErrorCategory.AuthenticationError,
+                    >= 500 => HciErrorCategory.ConnectionError,
+                    _ => HciErrorCategory.InvalidOperation,
+                };
+                throw new HciException(code, category, target, $"Microsoft Graph refused the request ({ex.ResponseStatusCode} {code}): {ex.Error?.Message ?? ex.Message}", ex);
+            }
+        }
+    }
+}

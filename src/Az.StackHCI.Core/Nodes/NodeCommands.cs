@@ -1,0 +1,152 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Az.StackHCI.Core.Nodes
+{
+    /// <summary>The failover cluster as a node sees it.</summary>
+    internal sealed class ClusterInfo
+    {
+        public ClusterInfo(string name, string domain, string id)
+        {
+            Name = name;
+            Domain = domain;
+            Id = id;
+        }
+
+        public string Name { get; }
+
+        /// <summary>The DNS suffix of the cluster's nodes; node sessions use name.domain.</summary>
+        public string Domain { get; }
+
+        public string Id { get; }
+    }
+
+    internal sealed class ClusterNodeInfo
+    {
+        public ClusterNodeInfo(string name, string state)
+        {
+            Name = name;
+            State = state;
+        }
+
+        public string Name { get; }
+
+        /// <summary>Up, Down, Paused or Joining.</summary>
+        public string State { get; }
+    }
+
+    /// <summary>What Get-AzureStackHCI reports on a node.</summary>
+    internal sealed class NodeRegistration
+    {
+        public string RegistrationStatus { get; set; } = "";
+        public string? AzureResourceName { get; set; }
+        public string? AzureResourceUri { get; set; }
+        public string? ConnectionStatus { get; set; }
+        public DateTimeOffset? LastConnected { get; set; }
+        public DateTimeOffset? RegistrationDate { get; set; }
+
+        public bool IsRegistered => string.Equals(RegistrationStatus, "Registered", StringComparison.OrdinalIgnoreCase)
+            || string.Equals(RegistrationStatus, "OutOfPolicy", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// The Azure Stack HCI operating system's own commands, called on a node with the names and parameters the OS
+    /// defines (behaviour reference §2), their JSON output read into typed values.
+    /// </summary>
+    internal static class NodeCommands
+    {
+        public static async Task<ClusterInfo> GetClusterAsync(INodeSession node, CancellationToken cancellationToken)
+        {
+            var cluster = Single(node, "Get-Cluster", await Run(node, "Get-Cluster", Empty, cancellationToken).ConfigureAwait(false));
+            return new ClusterInfo(String(cluster, "Name") ?? "", String(cluster, "Domain") ?? "", String(cluster, "Id") ?? "");
+        }
+
+        public static async Task<IReadOnlyList<ClusterNodeInfo>> GetClusterNodesAsync(INodeSession node, CancellationToken cancellationToken) =>
+            (await Run(node, "Get-ClusterNode", Empty, cancellationToken).ConfigureAwait(false))
+                .Select(n => new ClusterNodeInfo(String(n, "Name") ?? "", String(n, "State") ?? ""))
+                .ToList();
+
+        public static async Task<NodeRegistration> GetAzureStackHCIAsync(INodeSession node, CancellationToken cancellationToken)
+        {
+            var state = Single(node, "Get-AzureStackHCI", await Run(node, "Get-AzureStackHCI", Empty, cancellationToken).ConfigureAwait(false));
+            return new NodeRegistration
+            {
+                RegistrationStatus = String(state, "RegistrationStatus") ?? "",
+                AzureResourceName = String(state, "AzureResourceName"),
+                AzureResourceUri = String(state, "AzureResourceUri"),
+                ConnectionStatus = String(state, "ConnectionStatus"),
+                LastConnected = Date(state, "LastConnected"),
+                RegistrationDate = Date(state, "RegistrationDate"),
+            };
+        }
+
+        /// <summary>A new self-signed certificate made by the node, which keeps its private key; the public part as DER.</summary>
+        public static async Task<byte[]> NewRegistrationCertificateAsync(INodeSession node, CancellationToken cancellationToken)
+        {
+            var output = await Run(node, "New-AzureStackHCIRegistrationCertificate", Empty, cancellationToken).ConfigureAwait(false);
+            var text = output.Select(o => o.ValueKind == JsonValueKind.String ? o.GetString() : null).FirstOrDefault(s => !string.IsNullOrEmpty(s));
+            try
+            {
+                return Convert.FromBase64String(text ?? throw new FormatException("no output"));
+            }
+            catch (FormatException)
+            {
+                throw new NodeCommandException(node.ComputerName, "New-AzureStackHCIRegistrationCertificate",
+                    new[] { new NodeError("It did not return a base64 certificate.", "InvalidOutput", "InvalidResult") });
+            }
+        }
+
+        public static Task SetRegistrationCertificateAsync(INodeSession node, IReadOnlyDictionary<string, object?> parameters, CancellationToken cancellationToken) =>
+            Run(node, "Set-AzureStackHCIRegistrationCertificate", parameters, cancellationToken);
+
+        public static Task SetRegistrationAsync(INodeSession node, IReadOnlyDictionary<string, object?> parameters, CancellationToken cancellationToken) =>
+            Run(node, "Set-AzureStackHCIRegistration", parameters, cancellationToken);
+
+        private static readonly IReadOnlyDictionary<string, object?> Empty = new Dictionary<string, object?>();
+
+        private static async Task<IReadOnlyList<JsonElement>> Run(INodeSession node, string command, IReadOnlyDictionary<string, object?> parameters, CancellationToken cancellationToken)
+        {
+            var result = await node.InvokeAsync(command, parameters, cancellationToken).ConfigureAwait(false);
+            if (!result.Succeeded)
+            {
+                throw new NodeCommandException(node.ComputerName, command, result.Errors);
+            }
+
+            return result.OutputJson.Select(json =>
+            {
+                using var document = JsonDocument.Parse(json);
+                return document.RootElement.Clone();
+            }).ToList();
+        }
+
+        private static JsonElement Single(INodeSession node, string command, IReadOnlyList<JsonElement> output) =>
+            output.FirstOrDefault(o => o.ValueKind == JsonValueKind.Object) is { ValueKind: JsonValueKind.Object } found
+                ? found
+                : throw new NodeCommandException(node.ComputerName, command, new[] { new NodeError("It returned no object.", "InvalidOutput", "InvalidResult") });
+
+        private static string? String(JsonElement element, string name)
+        {
+            foreach (var property in element.EnumerateObject())
+            {
+                if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return property.Value.ValueKind switch
+                    {
+                        JsonValueKind.String => property.Value.GetString(),
+                        JsonValueKind.Null => null,
+                        _ => property.Value.GetRawText(),
+                    };
+                }
+            }
+
+            return null;
+        }
+
+        private static DateTimeOffset? Date(JsonElement element, string name) =>
+            DateTimeOffset.TryParse(String(element, name), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var date) ? date : null;
+    }
+}

@@ -1,0 +1,97 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Az.StackHCI.Core.Nodes;
+using Az.StackHCI.Core.Operations;
+
+namespace Az.StackHCI.Core.Workflows
+{
+    /// <summary>
+    /// Sessions to a whole cluster: the entry node the user named, then every node of the cluster at once (by
+    /// name.domain, as the cluster reports itself). Refuses when a node is down or unreachable, naming it.
+    /// Disposing closes every session.
+    /// </summary>
+    internal sealed class ClusterConnection : IDisposable
+    {
+        private ClusterConnection(INodeSession entry, ClusterInfo cluster, IReadOnlyList<INodeSession> nodes)
+        {
+            Entry = entry;
+            Cluster = cluster;
+            Nodes = nodes;
+        }
+
+        public INodeSession Entry { get; }
+
+        public ClusterInfo Cluster { get; }
+
+        public IReadOnlyList<INodeSession> Nodes { get; }
+
+        public static async Task<ClusterConnection> OpenAsync(INodeConnector connector, string computerName, int throttleLimit, IOperationReporter reporter, CancellationToken cancellationToken)
+        {
+            var entry = await Connect(connector, computerName, cancellationToken).ConfigureAwait(false);
+            var opened = new List<INodeSession>();
+            try
+            {
+                var cluster = await NodeCommands.GetClusterAsync(entry, cancellationToken).ConfigureAwait(false);
+                if (string.IsNullOrEmpty(cluster.Name))
+                {
+                    throw new HciException("NotAClusterNode", HciErrorCategory.InvalidArgument, computerName, string.Format(Workflows.Registration.RegistrationMessages.NotACluster, computerName));
+                }
+
+                var members = await NodeCommands.GetClusterNodesAsync(entry, cancellationToken).ConfigureAwait(false);
+                var down = members.Where(m => !string.Equals(m.State, "Up", StringComparison.OrdinalIgnoreCase)).Select(m => m.Name).ToList();
+                if (down.Count > 0)
+                {
+                    throw new HciException("ClusterNodeDown", HciErrorCategory.ConnectionError, string.Join(", ", down),
+                        $"Node(s) {string.Join(", ", down)} of cluster {cluster.Name} are not up. Bring every clustered node up (or remove it from the cluster) and try again.");
+                }
+
+                var names = members.Select(m => string.IsNullOrEmpty(cluster.Domain) ? m.Name : $"{m.Name}.{cluster.Domain}").ToList();
+                reporter.Verbose($"Cluster {cluster.Name} has node(s) {string.Join(", ", names)}; opening a session to each.");
+                var outcomes = await NodeFanOut.RunAsync(names, n => n, (name, token) => Connect(connector, name, token), throttleLimit, cancellationToken).ConfigureAwait(false);
+                opened.AddRange(outcomes.Where(o => o.Succeeded).Select(o => o.Value));
+                var unreachable = outcomes.Where(o => !o.Succeeded).ToList();
+                if (unreachable.Count > 0)
+                {
+                    throw new HciException("NodeUnreachable", HciErrorCategory.ConnectionError, string.Join(", ", unreachable.Select(u => u.ComputerName)),
+                        $"Could not open a PowerShell session to node(s) {string.Join(", ", unreachable.Select(u => u.ComputerName))}: {string.Join(" ", unreachable.Select(u => Reason(u.Failure!)))} Make sure every clustered node is up and reachable over PowerShell remoting from this computer.");
+                }
+
+                return new ClusterConnection(entry, cluster, opened);
+            }
+            catch
+            {
+                foreach (var session in opened.Append(entry))
+                {
+                    session.Dispose();
+                }
+
+                throw;
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach (var session in Nodes.Append(Entry))
+            {
+                session.Dispose();
+            }
+        }
+
+        private static async Task<INodeSession> Connect(INodeConnector connector, string name, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await connector.ConnectAsync(name, cancellationToken).ConfigureAwait(false);
+            }
+            catch (NodeUnreachableException ex)
+            {
+                throw new HciException("NodeUnreachable", HciErrorCategory.ConnectionError, name, ex.Message + " Check the name, that the node is up, and that PowerShell remoting to it works from this computer.", ex);
+            }
+        }
+
+        private static string Reason(Exception failure) => (failure.InnerException ?? failure) is NodeUnreachableException u ? $"{u.ComputerName}: {u.Reason}" : failure.Message;
+    }
+}

@@ -1,0 +1,64 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
+using System.Threading;
+using System.Threading.Tasks;
+using Az.StackHCI.Core.Cloud;
+using Az.StackHCI.Core.Environments;
+using Az.StackHCI.Core.Identity;
+using Az.StackHCI.Core.Nodes;
+using Az.StackHCI.Core.Operations;
+
+namespace Az.StackHCI.Core.Workflows.Registration
+{
+    /// <summary>
+    /// The whole registration (seed order): pre-flight on nodes and in the cloud before any change, then each step
+    /// reads first and changes only what differs, so a re-run after any failure converges.
+    /// </summary>
+    public sealed class RegisterWorkflow
+    {
+        private readonly INodeConnector _connector;
+        private readonly IOperationReporter _reporter;
+        private readonly EnvironmentCatalog _environments;
+
+        public RegisterWorkflow(INodeConnector connector, IOperationReporter reporter, EnvironmentCatalog? environments = null)
+        {
+            _connector = connector;
+            _reporter = reporter;
+            _environments = environments ?? new EnvironmentCatalog();
+        }
+
+        public async Task<RegistrationResult> RunAsync(RegistrationRequest request, CancellationToken cancellationToken)
+        {
+            var environment = RegistrationInput.Validate(request, _environments);
+            var progress = new StepProgress(_reporter, 1, RegistrationMessages.Activity);
+            try
+            {
+                progress.Step("Checking the cluster and opening sessions to every node", 5);
+                using var cluster = await ClusterConnection.OpenAsync(_connector, request.ComputerName, request.ThrottleLimit, _reporter, cancellationToken).ConfigureAwait(false);
+                var nodeState = await NodeCommands.GetAzureStackHCIAsync(cluster.Entry, cancellationToken).ConfigureAwait(false);
+                var target = RegistrationInput.ResolveTarget(request, cluster.Cluster, nodeState);
+
+                progress.Step("Logging in to Azure", 15);
+                var session = await AzureSignIn.SignInAsync(environment, request.SignIn, _reporter, cancellationToken).ConfigureAwait(false);
+                var context = new RegistrationContext(request, environment, session, cluster, target, _reporter);
+
+                progress.Step("Validating the parameters and checking registration information", 25);
+                var plan = await CloudPreflight.CheckAsync(context, nodeState, cancellationToken).ConfigureAwait(false);
+                if (plan.AlreadyRegistered)
+                {
+                    _reporter.Verbose($"The cluster is already registered as {target.ResourceId}; nothing to change.");
+                    return context.Result(RegistrationStatus.Success, RegistrationMessages.Success, cluster.Nodes.Select(n => new NodeResult(n.ComputerName, "Registered")));
+                }
+
+                return await new RegistrationSteps(context, plan, progress).RunAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                progress.Complete();
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using System.Collections.Generic;
+using Az.StackHCI.Core.Identity;
+
+namespace Az.StackHCI.Core.Workflows.Registration
+{
+    /// <summary>What Register-AzStackHCI was asked to do (parameter names as in behaviour reference §1.1).</summary>
+    public sealed class RegistrationRequest
+    {
+        public string SubscriptionId { get; set; } = "";
+
+        public string? Region { get; set; }
+
+        public string? ResourceName { get; set; }
+
+        public IDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>();
+
+        public string? ResourceGroupName { get; set; }
+
+        public string EnvironmentName { get; set; } = "AzureCloud";
+
+        /// <summary>Any node of the cluster, or the cluster name; the entry point for node work.</summary>
+        public string ComputerName { get; set; } = "localhost";
+
+        public bool RepairRegistration { get; set; }
+
+        public bool EnableAzureArcServer { get; set; } = true;
+
+        public string? ArcServerResourceGroupName { get; set; }
+
+        public SignInRequest SignIn { get; set; } = new SignInRequest();
+
+        /// <summary>How many nodes are worked on at once.</summary>
+        public int ThrottleLimit { get; set; } = 16;
+    }
+}

@@ -1,0 +1,280 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
+using System.Threading;
+using System.Threading.Tasks;
+using Az.StackHCI.Core.Cloud;
+using Az.StackHCI.Core.Nodes;
+using Az.StackHCI.Core.Operations;
+using Az.StackHCI.Core.Resilience;
+
+namespace Az.StackHCI.Core.Workflows.Registration
+{
+    /// <summary>
+    /// The changes of a registration, each read first and asked for (ShouldProcess) before it is made. Once a
+    /// change is declined (-WhatIf, or No at -Confirm) the later ones are only announced.
+    /// </summary>
+    internal sealed class RegistrationSteps
+    {
+        /// <summary>Application permissions the cluster's app asks of the Azure Stack HCI service (wire protocols §4.4).</summary>
+        internal static readonly Guid[] HciAppRoles =
+        {
+            new Guid("2344a320-6a09-4530-bed7-c90485b5e5e2"), new Guid("493bd689-9082-40db-a506-11f40b68128f"),
+            new Guid("8fa5445e-80fb-4c71-a3b1-9a16a81a1966"), new Guid("bbe8afc9-f3ba-4955-bb5f-1cfb6960b242"),
+        };
+
+        internal const string HciServiceAppId = "1322e676-dee7-41ee-a874-ac923822781c";
+
+        private readonly RegistrationContext _context;
+        private readonly RegistrationPlan _plan;
+        private readonly StepProgress _progress;
+        private bool _declined;
+
+        public RegistrationSteps(RegistrationContext context, RegistrationPlan plan, StepProgress progress)
+        {
+            _context = context;
+            _plan = plan;
+            _progress = progress;
+        }
+
+        private RegistrationTarget Target => _context.Target;
+
+        public async Task<RegistrationResult> RunAsync(CancellationToken cancellationToken)
+        {
+            await EnsureProviderAsync(cancellationToken).ConfigureAwait(false);
+            await EnsureResourceGroupAsync(cancellationToken).ConfigureAwait(false);
+
+            _progress.Step($"Creating the Azure AD application {Target.ResourceName}", 40);
+            var application = await EnsureApplicationAsync(cancellationToken).ConfigureAwait(false);
+            var servicePrincipalId = application is null ? null : await EnsureServicePrincipalAsync(application, cancellationToken).ConfigureAwait(false);
+
+            _progress.Step("Granting admin consent for the Azure Stack HCI service permissions", 50);
+            if (servicePrincipalId is not null && !await EnsureConsentAsync(servicePrincipalId, cancellationToken).ConfigureAwait(false))
+            {
+                var url = PortalLinks.AppPermissions(_context.Environment, application!.AppId);
+                var pending = _context.Result(RegistrationStatus.PendingForAdminConsent, string.Format(RegistrationMessages.AdminConsent, application.AppId, url), Array.Empty<NodeResult>());
+                pending.AzurePortalAADAppPermissionsURL = url;
+                _context.Reporter.Warning(pending.Details!);
+                return pending;
+            }
+
+            _progress.Step($"Creating Azure Resource {Target.ResourceName} representing Azure Stack HCI by calling Microsoft.AzureStackHCI provider", 60);
+            var cluster = await EnsureClusterAsync(application, cancellationToken).ConfigureAwait(false);
+            if (_declined || application is null || servicePrincipalId is null || cluster is null)
+            {
+                await Announce("every node", "Create a registration certificate, add it to the application and set it on the node").ConfigureAwait(false);
+                await Announce(_context.Cluster.Cluster.Name, "Register the cluster and sync its census with the Azure Stack HCI service").ConfigureAwait(false);
+                var skipped = _context.Result(RegistrationStatus.Cancelled, RegistrationMessages.WhatIfDetails, Array.Empty<NodeResult>());
+                skipped.ChangesSkipped = true;
+                return skipped;
+            }
+
+            _progress.Step("Getting new certificates from the on-premises cluster to use as application credentials", 70);
+            var certificates = await new CertificateSteps(_context).RunAsync(application, cluster, cancellationToken).ConfigureAwait(false);
+            if (certificates is null)
+            {
+                var skipped = _context.Result(RegistrationStatus.Cancelled, RegistrationMessages.WhatIfDetails, Array.Empty<NodeResult>());
+                skipped.ChangesSkipped = true;
+                return skipped;
+            }
+
+            _progress.Step("Registering Azure Stack HCI cluster and syncing cluster census information from the on-premises cluster to the cloud", 85);
+            return await RegisterOnClusterAsync(application, servicePrincipalId, cluster, certificates, cancellationToken).ConfigureAwait(false);
+        }
+
+        private async Task EnsureProviderAsync(CancellationToken cancellationToken)
+        {
+            if (!_plan.RegisterProvider)
+            {
+                return;
+            }
+
+            _progress.Step("Registering Microsoft.AzureStackHCI provider to Subscription", 30);
+            if (!await Change(ResourceIds.Subscription(Target.SubscriptionId), $"Register the resource provider {ResourceIds.HciNamespace}").ConfigureAwait(false))
+            {
+                return;
+            }
+
+            var provider = await _context.Arm.RegisterProviderAsync(Target.SubscriptionId, ResourceIds.HciNamespace, cancellationToken).ConfigureAwait(false);
+            await Polling.UntilAsync(
+                async token => provider = await _context.Arm.GetProviderAsync(Target.SubscriptionId, ResourceIds.HciNamespace, token).ConfigureAwait(false),
+                p => p.IsRegistered,
+                attempt => _context.Reporter.Verbose($"{ResourceIds.HciNamespace} is {provider.RegistrationState}; waiting (check {attempt})."),
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        private async Task EnsureResourceGroupAsync(CancellationToken cancellationToken)
+        {
+            if (!_plan.CreateResourceGroup)
+            {
+                return;
+            }
+
+            _progress.Step($"Creating Azure Resource Group {Target.ResourceGroup}", 35);
+            if (await Change(ResourceIds.ResourceGroup(Target.SubscriptionId, Target.ResourceGroup), $"Create the resource group in {_plan.Region}").ConfigureAwait(false))
+            {
+                await _context.Arm.CreateResourceGroupAsync(Target.SubscriptionId, Target.ResourceGroup, _plan.Region,
+                    new Dictionary<string, string> { [ResourceIds.CreatedByTag] = ResourceIds.CreatedByValue }, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>The cluster's application: the one the resource names, else the one of that display name, else a new one.</summary>
+        private async Task<DirectoryApplication?> EnsureApplicationAsync(CancellationToken cancellationToken)
+        {
+            var graph = _context.Graph;
+            var appId = _plan.ExistingCluster?["properties"]?["aadClientId"]?.GetValue<string>();
+            var application = appId is { Length: > 0 }
+                ? await graph.FindApplicationByAppIdAsync(appId, cancellationToken).ConfigureAwait(false)
+                : await graph.FindApplicationByNameAsync(Target.ResourceName, cancellationToken).ConfigureAwait(false);
+            if (application is not null)
+            {
+                _context.Reporter.Verbose($"Using the existing application {application.DisplayName} ({application.AppId}).");
+                return application;
+            }
+
+            if (!await Change(Target.ResourceName, $"Create the Azure AD application '{Target.ResourceName}' with the Azure Stack HCI service permissions").ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            return await graph.CreateApplicationAsync(Target.ResourceName, HciServiceAppId, HciAppRoles, cancellationToken).ConfigureAwait(false);
+        }
+
+        private async Task<string?> EnsureServicePrincipalAsync(DirectoryApplication application, CancellationToken cancellationToken)
+        {
+            var existing = await _context.Graph.FindServicePrincipalIdAsync(application.AppId, cancellationToken).ConfigureAwait(false);
+            if (existing is not null)
+            {
+                return existing;
+            }
+
+            return await Change(application.AppId, "Create the service principal of the application").ConfigureAwait(false)
+                ? await _context.Graph.CreateServicePrincipalAsync(application.AppId, cancellationToken).ConfigureAwait(false)
+                : null;
+        }
+
+        /// <summary>Grants the four app roles still missing; false when the account may not (admin consent needed).</summary>
+        private async Task<bool> EnsureConsentAsync(string servicePrincipalId, CancellationToken cancellationToken)
+        {
+            var graph = _context.Graph;
+            var hciServicePrincipal = await graph.FindServicePrincipalIdAsync(HciServiceAppId, cancellationToken).ConfigureAwait(false)
+                ?? throw new HciException("HciServicePrincipalMissing", HciErrorCategory.ObjectNotFound, HciServiceAppId,
+                    $"The tenant has no service principal for the Azure Stack HCI service ({HciServiceAppId}). Registering the Microsoft.AzureStackHCI provider creates it; try again in a few minutes.");
+            var granted = await graph.GetGrantedRolesAsync(servicePrincipalId, hciServicePrincipal, cancellationToken).ConfigureAwait(false);
+            var missing = HciAppRoles.Where(r => !granted.Contains(r)).ToList();
+            if (missing.Count == 0 || !await Change(servicePrincipalId, $"Grant admin consent: {missing.Count} Azure Stack HCI service application permission(s)").ConfigureAwait(false))
+            {
+                return true;
+            }
+
+            try
+            {
+                foreach (var role in missing)
+                {
+                    await graph.GrantRoleAsync(servicePrincipalId, hciServicePrincipal, role, cancellationToken).ConfigureAwait(false);
+                }
+
+                return true;
+            }
+            catch (HciException ex) when (ex.Category == HciErrorCategory.PermissionDenied)
+            {
+                _context.Reporter.Verbose($"Granting consent was refused: {ex.Message}");
+                return false;
+            }
+        }
+
+        /// <summary>The cluster resource bound to the application; its cloudId and serviceEndpoint come back from ARM.</summary>
+        private async Task<JsonObject?> EnsureClusterAsync(DirectoryApplication? application, CancellationToken cancellationToken)
+        {
+            var existing = _plan.ExistingCluster;
+            var boundTo = existing?["properties"]?["aadClientId"]?.GetValue<string>();
+            if (existing is not null && application is not null && string.Equals(boundTo, application.AppId, StringComparison.OrdinalIgnoreCase))
+            {
+                return existing;
+            }
+
+            if (_declined || application is null || !await Change(Target.ResourceId, $"Create the Azure Stack HCI resource in {_plan.Region}").ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            var tags = new JsonObject();
+            foreach (var tag in _context.Request.Tags)
+            {
+                tags[tag.Key] = tag.Value;
+            }
+
+            var body = new JsonObject
+            {
+                ["location"] = _plan.Region,
+                ["tags"] = tags,
+                ["properties"] = new JsonObject { ["aadClientId"] = application.AppId, ["aadTenantId"] = _context.TenantId },
+            };
+            await _context.Arm.PutResourceAsync(Target.ResourceId, ApiVersions.Clusters, body, cancellationToken).ConfigureAwait(false);
+            return await _context.Arm.GetResourceAsync(Target.ResourceId, ApiVersions.Clusters, cancellationToken).ConfigureAwait(false);
+        }
+
+        private async Task<RegistrationResult> RegisterOnClusterAsync(DirectoryApplication application, string servicePrincipalId, JsonObject cluster, IReadOnlyList<NodeResult> certificates, CancellationToken cancellationToken)
+        {
+            var entry = _context.Cluster.Entry;
+            if (!await Change(_context.Cluster.Cluster.Name, "Register the cluster and sync its census with the Azure Stack HCI service").ConfigureAwait(false))
+            {
+                var skipped = _context.Result(RegistrationStatus.Cancelled, RegistrationMessages.WhatIfDetails, certificates);
+                skipped.ChangesSkipped = true;
+                return skipped;
+            }
+
+            var parameters = NodeParameters.Common(_context, application.AppId, cluster);
+            parameters["SubscriptionId"] = Target.SubscriptionId;
+            parameters["ObjectId"] = application.ObjectId;
+            parameters["ResourceName"] = Target.ResourceName;
+            parameters["ProviderNamespace"] = ResourceIds.HciNamespace;
+            parameters["ResourceArmId"] = Target.ResourceId;
+            parameters["ServicePrincipalClientId"] = servicePrincipalId;
+            parameters["CertificateThumbprint"] = certificates.FirstOrDefault(c => string.Equals(c.ComputerName, entry.ComputerName, StringComparison.OrdinalIgnoreCase))?.CertificateThumbprint
+                ?? certificates.First().CertificateThumbprint;
+            try
+            {
+                await NodeCommands.SetRegistrationAsync(entry, parameters, cancellationToken).ConfigureAwait(false);
+            }
+            catch (NodeCommandException ex)
+            {
+                throw new HciException("SetRegistrationFailed", HciErrorCategory.InvalidOperation, entry.ComputerName,
+                    string.Format(RegistrationMessages.SetRegistrationFailed, string.Join(" ", ex.Errors.Select(e => e.Message))), ex);
+            }
+
+            _progress.Step("Confirming the registration on every node", 95);
+            var states = await NodeFanOut.RunAsync(_context.Cluster.Nodes, n => n.ComputerName,
+                (node, token) => NodeCommands.GetAzureStackHCIAsync(node, token), _context.Request.ThrottleLimit, cancellationToken).ConfigureAwait(false);
+            var nodes = states.Select(s => new NodeResult(s.ComputerName, s.Succeeded && s.Value.IsRegistered ? "Registered" : "Failed", s.Failure?.Message ?? s.Value?.RegistrationStatus)
+            {
+                CertificateThumbprint = certificates.FirstOrDefault(c => c.ComputerName == s.ComputerName)?.CertificateThumbprint,
+            }).ToList();
+            var notRegistered = nodes.Where(n => n.Status != "Registered").Select(n => n.ComputerName).ToList();
+            if (notRegistered.Count > 0)
+            {
+                throw new HciException("NodesNotRegistered", HciErrorCategory.InvalidResult, string.Join(", ", notRegistered),
+                    $"The cluster was registered, but node(s) {string.Join(", ", notRegistered)} do not report it. Run Register-AzStackHCI again to complete it.");
+            }
+
+            return _context.Result(RegistrationStatus.Success, RegistrationMessages.Success, nodes);
+        }
+
+        private async Task<bool> Change(string target, string action)
+        {
+            if (_declined)
+            {
+                await Announce(target, action).ConfigureAwait(false);
+                return false;
+            }
+
+            _declined = !await _context.Reporter.ShouldProcessAsync(target, action, CancellationToken.None).ConfigureAwait(false);
+            return !_declined;
+        }
+
+        // After a declined change the rest is shown (What if: …) but never made.
+        private Task Announce(string target, string action) => _context.Reporter.ShouldProcessAsync(target, action, CancellationToken.None);
+    }
+}

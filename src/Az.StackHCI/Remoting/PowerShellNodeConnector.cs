@@ -1,0 +1,200 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using System.Threading;
+using System.Threading.Tasks;
+using Az.StackHCI.Core.Nodes;
+
+namespace Az.StackHCI.Remoting
+{
+    /// <summary>
+    /// Nodes over real PowerShell remoting. Sessions are opened and used from a private runspace pool, so many
+    /// nodes are worked on at once without touching the caller's runspace; names resolve the way the user's own
+    /// New-PSSession would resolve them (DNS, ssh_config).
+    /// </summary>
+    internal sealed class PowerShellNodeConnector : INodeConnector, IDisposable
+    {
+        private readonly NodeConnectionSettings _settings;
+        private readonly RunspacePool _pool;
+
+        public PowerShellNodeConnector(NodeConnectionSettings settings, int throttleLimit)
+        {
+            _settings = settings;
+            _pool = RunspaceFactory.CreateRunspacePool(1, Math.Max(1, throttleLimit), InitialSessionState.CreateDefault2(), null);
+            _pool.Open();
+        }
+
+        public async Task<INodeSession> ConnectAsync(string computerName, CancellationToken cancellationToken)
+        {
+            using var shell = PowerShell.Create();
+            shell.RunspacePool = _pool;
+            shell.AddCommand("New-PSSession");
+            if (_settings.UseSsh)
+            {
+                shell.AddParameter("HostName", computerName).AddParameter("ConnectingTimeout", _settings.ConnectingTimeoutMilliseconds);
+                if (_settings.UserName is not null)
+                {
+                    shell.AddParameter("UserName", _settings.UserName);
+                }
+
+                if (_settings.KeyFilePath is not null)
+                {
+                    shell.AddParameter("KeyFilePath", _settings.KeyFilePath);
+                }
+            }
+            else
+            {
+                shell.AddParameter("ComputerName", computerName);
+                if (_settings.Credential is not null)
+                {
+                    shell.AddParameter("Credential", _settings.Credential);
+                }
+            }
+
+            Collection<PSObject> output;
+            try
+            {
+                output = await Invocation.RunAsync(shell, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RuntimeException ex)
+            {
+                throw new NodeUnreachableException(computerName, ex.Message, ex);
+            }
+
+            if (output.Count == 0 || shell.Streams.Error.Count > 0)
+            {
+                var reason = shell.Streams.Error.Select(e => e.ToString()).FirstOrDefault() ?? "no session was returned.";
+                throw new NodeUnreachableException(computerName, reason);
+            }
+
+            return new PowerShellNodeSession(computerName, output[0], _pool);
+        }
+
+        public void Dispose() => _pool.Dispose();
+    }
+
+    /// <summary>One open PSSession; commands run in it through Invoke-Command.</summary>
+    internal sealed class PowerShellNodeSession : INodeSession
+    {
+        // Runs on the node (Windows PowerShell 5.1 on real nodes, so nothing newer): the command's output as JSON
+        // text with enums and dates as strings, its errors as plain records. No node type has to survive the trip.
+        private const string RemoteScript = @"
+param([string] $Command, [hashtable] $Parameters)
+function ConvertTo-Plain($value, [int] $depth = 0) {
+    if ($null -eq $value) { return $null }
+    if ($depth -gt 4) { return [string]$value }
+    if ($value -is [enum]) { return $value.ToString() }
+    if ($value -is [datetime]) { return $value.ToUniversalTime().ToString('o') }
+    if ($value -is [datetimeoffset]) { return $value.UtcDateTime.ToString('o') }
+    if ($value -is [string] -or $value -is [ValueType]) { return $value }
+    if ($value -is [System.Collections.IDictionary]) { return $value }
+    if ($value -is [System.Collections.IEnumerable]) { return @($value | ForEach-Object { ConvertTo-Plain $_ ($depth + 1) }) }
+    $plain = [ordered]@{}
+    foreach ($property in $value.PSObject.Properties) { $plain[$property.Name] = ConvertTo-Plain $property.Value ($depth + 1) }
+    [pscustomobject]$plain
+}
+$failures = New-Object System.Collections.Generic.List[object]
+$output = @()
+try {
+    $output = @(& $Command @Parameters -ErrorVariable nodeErrors -ErrorAction SilentlyContinue)
+    foreach ($e in $nodeErrors) { $failures.Add($e) }
+}
+catch {
+    $failures.Add($_)
+}
+[pscustomobject]@{
+    Output = @($output | ForEach-Object { ConvertTo-Json -InputObject (ConvertTo-Plain $_) -Depth 8 -Compress })
+    Errors = @($failures | ForEach-Object { [pscustomobject]@{ Message = $_.ToString(); ErrorId = [string]$_.FullyQualifiedErrorId; Category = [string]$_.CategoryInfo.Category } })
+}";
+
+        private readonly PSObject _session;
+        private readonly RunspacePool _pool;
+
+        public PowerShellNodeSession(string computerName, PSObject session, RunspacePool pool)
+        {
+            ComputerName = computerName;
+            _session = session;
+            _pool = pool;
+        }
+
+        public string ComputerName { get; }
+
+        public async Task<NodeCommandResult> InvokeAsync(string command, IReadOnlyDictionary<string, object?> parameters, CancellationToken cancellationToken)
+        {
+            var table = new Hashtable(StringComparer.OrdinalIgnoreCase);
+            foreach (var parameter in parameters)
+            {
+                table[parameter.Key] = parameter.Value;
+            }
+
+            using var shell = PowerShell.Create();
+            shell.RunspacePool = _pool;
+            shell.AddCommand("Invoke-Command")
+                .AddParameter("Session", _session)
+                .AddParameter("ScriptBlock", ScriptBlock.Create(RemoteScript))
+                .AddParameter("ArgumentList", new object[] { command, table });
+            Collection<PSObject> results;
+            try
+            {
+                results = await Invocation.RunAsync(shell, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RuntimeException ex)
+            {
+                throw new NodeUnreachableException(ComputerName, ex.Message, ex);
+            }
+
+            if (results.Count == 0)
+            {
+                var reason = shell.Streams.Error.Select(e => e.ToString()).FirstOrDefault() ?? "the session returned nothing.";
+                throw new NodeUnreachableException(ComputerName, reason);
+            }
+
+            var result = results[0];
+            var output = Strings(result.Properties["Output"]?.Value);
+            var errors = Objects(result.Properties["Errors"]?.Value)
+                .Select(e => new NodeError(
+                    e.Properties["Message"]?.Value?.ToString() ?? "",
+                    e.Properties["ErrorId"]?.Value?.ToString() ?? "",
+                    e.Properties["Category"]?.Value?.ToString() ?? ""))
+                .ToList();
+            return new NodeCommandResult(output, errors);
+        }
+
+        public void Dispose()
+        {
+            using var shell = PowerShell.Create();
+            shell.RunspacePool = _pool;
+            shell.AddCommand("Remove-PSSession").AddParameter("Session", _session).AddParameter("ErrorAction", "SilentlyContinue");
+            shell.Invoke();
+        }
+
+        private static IEnumerable<PSObject> Objects(object? value) =>
+            (PSObject.AsPSObject(value ?? Array.Empty<object>()).BaseObject as IEnumerable ?? Array.Empty<object>())
+                .Cast<object>().Select(PSObject.AsPSObject);
+
+        private static List<string> Strings(object? value) => Objects(value).Select(o => o.BaseObject.ToString()!).ToList();
+    }
+
+    /// <summary>Runs a PowerShell pipeline asynchronously; cancellation stops it.</summary>
+    internal static class Invocation
+    {
+        public static async Task<Collection<PSObject>> RunAsync(PowerShell shell, CancellationToken cancellationToken)
+        {
+            using var registration = cancellationToken.Register(() => shell.BeginStop(null, null));
+            try
+            {
+                var output = await Task.Factory.FromAsync(shell.BeginInvoke(), shell.EndInvoke).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                return new Collection<PSObject>(output.ToList());
+            }
+            catch (PipelineStoppedException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(cancellationToken);
+            }
+        }
+    }
+}

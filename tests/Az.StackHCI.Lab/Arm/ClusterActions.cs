@@ -1,0 +1,89 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
+
+namespace Az.StackHCI.Lab.Arm;
+
+/// <summary>POST actions on a cluster (wire protocols §1.5).</summary>
+internal static class ClusterActions
+{
+    /// <summary>
+    /// Records the nodes' certificates with the cluster (hidden state); the RP's other half, making them key
+    /// credentials of the cluster's application, belongs to the directory side of the lab.
+    /// </summary>
+    public static ArmResult UploadCertificate(ArmCall call, string resourceGroup, string name)
+    {
+        var cluster = Clusters.Require(call, resourceGroup, name);
+        var certificates = call.Body()["properties"]?["certificates"] as JsonArray;
+        if (certificates is null || certificates.Count == 0)
+        {
+            throw ArmErrors.InvalidRequestContent("Required property 'certificates' not found in JSON. Path 'properties'");
+        }
+
+        var stored = cluster.Hidden["certificates"] as JsonArray ?? new JsonArray();
+        foreach (var item in certificates)
+        {
+            var text = ArmJson.String(item) ?? "";
+            X509Certificate2 certificate;
+            try
+            {
+                certificate = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(text));
+            }
+            catch (Exception ex) when (ex is FormatException || ex is CryptographicException)
+            {
+                throw new ArmException(400, "InvalidCertificate", "The certificate is not a base64-encoded DER X.509 certificate.");
+            }
+
+            using (certificate)
+            {
+                if (!stored.Any(s => ArmJson.String(s?["thumbprint"]) == certificate.Thumbprint))
+                {
+                    stored.Add(new JsonObject
+                    {
+                        ["certificate"] = text,
+                        ["thumbprint"] = certificate.Thumbprint,
+                        ["subject"] = certificate.Subject,
+                        ["notAfter"] = ArmJson.Time(certificate.NotAfter.ToUniversalTime()),
+                        ["uploadedAt"] = ArmJson.Time(call.Now),
+                    });
+                }
+            }
+        }
+
+        cluster.Hidden["certificates"] = stored;
+        return new ArmResult(200);
+    }
+
+    /// <summary>Creates the cluster's AAD application and service principal (once) and records their ids.</summary>
+    public static ArmResult CreateClusterIdentity(ArmCall call, string resourceGroup, string name)
+    {
+        var cluster = Clusters.Require(call, resourceGroup, name);
+        var properties = (JsonObject)cluster.Body["properties"]!;
+        var existing = ArmJson.String(properties["aadClientId"]) is string clientId ? call.State.FindApplicationByAppId(clientId) : null;
+        if (existing is null || call.State.FindServicePrincipalByAppId(existing.AppId) is not { } servicePrincipal)
+        {
+            (existing, servicePrincipal) = DirectoryObjects.CreateApplication(call.State, name);
+        }
+
+        properties["aadClientId"] = existing.AppId;
+        properties["aadTenantId"] = call.State.TenantId;
+        properties["aadApplicationObjectId"] = existing.Id;
+        properties["aadServicePrincipalObjectId"] = servicePrincipal.Id;
+        ArmJson.Touch(cluster.Body, call);
+        var result = new JsonObject();
+        ArmJson.CopyPresent(properties, result, "aadClientId", "aadTenantId", "aadApplicationObjectId", "aadServicePrincipalObjectId");
+        return ArmResult.Ok(new JsonObject { ["properties"] = result });
+    }
+
+    public static ArmResult ExtendSoftwareAssuranceBenefit(ArmCall call, string resourceGroup, string name)
+    {
+        var cluster = Clusters.Require(call, resourceGroup, name);
+        var intent = ArmJson.String(call.Body()["properties"]?["softwareAssuranceIntent"]) ?? "Enable";
+        var assurance = (JsonObject)cluster.Body["properties"]!["softwareAssuranceProperties"]!;
+        assurance["softwareAssuranceIntent"] = intent;
+        assurance["softwareAssuranceStatus"] = string.Equals(intent, "Enable", StringComparison.OrdinalIgnoreCase) ? "Enabled" : "Disabled";
+        assurance["lastUpdated"] = ArmJson.Time(call.Now);
+        ArmJson.Touch(cluster.Body, call);
+        return ArmResult.Ok(cluster.Body.DeepClone());
+    }
+}

@@ -1,0 +1,262 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Az.StackHCI.Lab.Hosting;
+
+namespace Az.StackHCI.Lab.Control;
+
+/// <summary>
+/// Fault switches of the lab nodes (tests/lab/LabNodes.psm1 starts them): <c>PUT /nodes/{cluster}/{node}</c>
+/// writes <c>&lt;root&gt;/nodes/&lt;cluster&gt;/&lt;node&gt;/switches.json</c>, which the node's commands read at every
+/// call (latencyMs, noConnectivity, clockSkewSeconds, failCommand), and for <c>down</c> stops the node's sshd with
+/// every session it serves, or starts it again. A PUT sets all switches: absent ones go back to their defaults.
+/// </summary>
+internal static partial class NodeSwitches
+{
+    private const string Sshd = "/usr/sbin/sshd";
+    private const int SigTerm = 15;
+    private const int SigKill = 9;
+
+    public static void Map(WebApplication app, LabContext lab)
+    {
+        var nodesRoot = Path.Combine(lab.State.Root, "nodes");
+
+        app.MapGet("/nodes", () =>
+        {
+            var result = new JsonArray();
+            if (Directory.Exists(nodesRoot))
+            {
+                foreach (var clusterDir in Directory.GetDirectories(nodesRoot).Order(StringComparer.Ordinal))
+                {
+                    foreach (var nodeDir in Directory.GetDirectories(clusterDir).Where(d => File.Exists(Path.Combine(d, "sshd_config"))).Order(StringComparer.Ordinal))
+                    {
+                        result.Add(Describe(Path.GetFileName(clusterDir), Path.GetFileName(nodeDir), nodeDir));
+                    }
+                }
+            }
+
+            return Results.Json(result);
+        });
+
+        app.MapGet("/nodes/{cluster}/{node}", (string cluster, string node) =>
+            FindNode(nodesRoot, cluster, node) is string dir ? Results.Json(Describe(cluster, node, dir)) : NotFound(cluster, node));
+
+        app.MapPut("/nodes/{cluster}/{node}", async (string cluster, string node, HttpRequest request) =>
+        {
+            if (FindNode(nodesRoot, cluster, node) is not string dir)
+            {
+                return NotFound(cluster, node);
+            }
+
+            JsonObject body;
+            try
+            {
+                body = request.ContentLength == 0 ? new JsonObject() : (await JsonNode.ParseAsync(request.Body))?.AsObject() ?? new JsonObject();
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException)
+            {
+                return Results.Json(new { error = $"The body is not a JSON object: {e.Message}" }, statusCode: 400);
+            }
+
+            JsonObject switches;
+            try
+            {
+                switches = new JsonObject
+                {
+                    ["down"] = body["down"]?.GetValue<bool>() ?? false,
+                    ["latencyMs"] = body["latencyMs"]?.GetValue<int>() ?? 0,
+                    ["noConnectivity"] = body["noConnectivity"]?.GetValue<bool>() ?? false,
+                    ["clockSkewSeconds"] = body["clockSkewSeconds"]?.GetValue<long>() ?? 0,
+                    ["failCommand"] = body["failCommand"]?.GetValue<string>(),
+                };
+            }
+            catch (Exception e) when (e is FormatException or InvalidOperationException)
+            {
+                return Results.Json(new { error = $"Switches are down (bool), latencyMs (int), noConnectivity (bool), clockSkewSeconds (int), failCommand (string or null): {e.Message}" }, statusCode: 400);
+            }
+
+            lock (Gate(dir))
+            {
+                var file = Path.Combine(dir, "switches.json");
+                File.WriteAllText(file + ".tmp", switches.ToJsonString());
+                File.Move(file + ".tmp", file, overwrite: true);
+                var running = ListenerPid(dir);
+                try
+                {
+                    if (switches["down"]!.GetValue<bool>() && running is int pid)
+                    {
+                        StopTree(pid);
+                        File.Delete(Path.Combine(dir, "sshd.pid"));
+                    }
+                    else if (!switches["down"]!.GetValue<bool>() && running is null)
+                    {
+                        Start(dir);
+                    }
+                }
+                catch (Exception e) when (e is InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
+                {
+                    return Results.Json(new { error = e.Message }, statusCode: 500);
+                }
+            }
+
+            return Results.Json(Describe(cluster, node, dir));
+        });
+    }
+
+    private static readonly Dictionary<string, object> Gates = new(StringComparer.Ordinal);
+
+    private static object Gate(string dir)
+    {
+        lock (Gates)
+        {
+            return Gates.TryGetValue(dir, out var gate) ? gate : Gates[dir] = new object();
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9-]*$")]
+    private static partial Regex SafeName();
+
+    private static string? FindNode(string nodesRoot, string cluster, string node)
+    {
+        if (!SafeName().IsMatch(cluster) || !SafeName().IsMatch(node))
+        {
+            return null;
+        }
+
+        var dir = Path.Combine(nodesRoot, cluster, node);
+        return File.Exists(Path.Combine(dir, "sshd_config")) ? dir : null;
+    }
+
+    private static IResult NotFound(string cluster, string node) =>
+        Results.Json(new { error = $"There is no lab node '{node}' in cluster '{cluster}'. Start it with tests/lab/Start-Lab.ps1 -Nodes N." }, statusCode: 404);
+
+    private static JsonObject Describe(string cluster, string node, string dir)
+    {
+        var file = Path.Combine(dir, "switches.json");
+        var saved = File.Exists(file) ? JsonNode.Parse(File.ReadAllText(file))?.AsObject() : null;
+        var pid = ListenerPid(dir);
+        return new JsonObject
+        {
+            ["cluster"] = cluster,
+            ["node"] = node,
+            ["down"] = saved?["down"]?.GetValue<bool>() ?? false,
+            ["latencyMs"] = saved?["latencyMs"]?.GetValue<int>() ?? 0,
+            ["noConnectivity"] = saved?["noConnectivity"]?.GetValue<bool>() ?? false,
+            ["clockSkewSeconds"] = saved?["clockSkewSeconds"]?.GetValue<long>() ?? 0,
+            ["failCommand"] = saved?["failCommand"]?.GetValue<string>(),
+            ["running"] = pid is not null,
+            ["pid"] = pid,
+        };
+    }
+
+    /// <summary>The node's listening sshd, if its pid file names a live sshd started with this node's configuration.</summary>
+    private static int? ListenerPid(string dir)
+    {
+        var pidFile = Path.Combine(dir, "sshd.pid");
+        if (!File.Exists(pidFile) || !int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid))
+        {
+            return null;
+        }
+
+        try
+        {
+            var commandLine = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+            return commandLine.Contains(Path.Combine(dir, "sshd_config"), StringComparison.Ordinal) ? pid : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static void Start(string dir)
+    {
+        Directory.CreateDirectory("/run/sshd");
+        // Not redirected: the daemonised sshd must not hold a pipe of ours open.
+        var start = new ProcessStartInfo(Sshd) { UseShellExecute = false };
+        start.ArgumentList.Add("-f");
+        start.ArgumentList.Add(Path.Combine(dir, "sshd_config"));
+        start.ArgumentList.Add("-E");
+        start.ArgumentList.Add(Path.Combine(dir, "sshd.log"));
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{Sshd} did not start.");
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"The node's sshd did not start ({process.ExitCode}); see {Path.Combine(dir, "sshd.log")}.");
+        }
+
+        // sshd daemonises at once; the pid file follows a moment later.
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (ListenerPid(dir) is null)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"The node's sshd wrote no pid file within 5 seconds; see {Path.Combine(dir, "sshd.log")}.");
+            }
+
+            Thread.Sleep(20);
+        }
+    }
+
+    /// <summary>The listener first, then its connections and their pwsh processes: SIGTERM, then SIGKILL after 3 s.</summary>
+    private static void StopTree(int pid)
+    {
+        var tree = Descendants(pid);
+        foreach (var id in tree)
+        {
+            Signal(id, SigTerm);
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(3);
+        while (DateTime.UtcNow < deadline && tree.Any(id => Directory.Exists($"/proc/{id}")))
+        {
+            Thread.Sleep(50);
+        }
+
+        foreach (var id in tree.Where(id => Directory.Exists($"/proc/{id}")))
+        {
+            Signal(id, SigKill);
+        }
+    }
+
+    private static List<int> Descendants(int root)
+    {
+        var children = new Dictionary<int, List<int>>();
+        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(entry), out var id))
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(entry, "stat"));
+                var parent = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+                (children.TryGetValue(parent, out var list) ? list : children[parent] = new List<int>()).Add(id);
+            }
+            catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)
+            {
+            }
+        }
+
+        var result = new List<int>();
+        var queue = new Queue<int>(new[] { root });
+        while (queue.TryDequeue(out var current))
+        {
+            result.Add(current);
+            foreach (var child in children.GetValueOrDefault(current) ?? new List<int>())
+            {
+                queue.Enqueue(child);
+            }
+        }
+
+        return result;
+    }
+
+    private static void Signal(int pid, int signal) => _ = Kill(pid, signal);
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+}
