@@ -8,6 +8,7 @@ using Az.StackHCI.Core.Operations;
 using Microsoft.Graph;
 using Microsoft.Graph.Models;
 using Microsoft.Graph.Models.ODataErrors;
+using Microsoft.Kiota.Authentication.Azure;
 
 namespace Az.StackHCI.Core.Cloud
 {
@@ -66,7 +67,10 @@ namespace Az.StackHCI.Core.Cloud
         public GraphGateway(AzureSession session)
         {
             var environment = session.Environment;
-            _graph = new GraphServiceClient(session.Credential, new[] { environment.GraphScope }, environment.GraphEndpoint.AbsoluteUri.TrimEnd('/') + "/v1.0");
+            // Graph.Core 4 sends tokens only to the hosts it knows unless told the allowed hosts: name the
+            // environment's own Graph host so custom clouds get a token too.
+            var authentication = new AzureIdentityAuthenticationProvider(session.Credential, new[] { environment.GraphEndpoint.Host }, null, true, environment.GraphScope);
+            _graph = new GraphServiceClient(authentication, environment.GraphEndpoint.AbsoluteUri.TrimEnd('/') + "/v1.0");
         }
 
         public Task<DirectoryApplication?> FindApplicationByAppIdAsync(string appId, CancellationToken cancellationToken) =>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
+using Az.StackHCI.Lab.State;
 
 namespace Az.StackHCI.Lab.Arm;
 
@@ -8,8 +9,8 @@ namespace Az.StackHCI.Lab.Arm;
 internal static class ClusterActions
 {
     /// <summary>
-    /// Records the nodes' certificates with the cluster (hidden state); the RP's other half, making them key
-    /// credentials of the cluster's application, belongs to the directory side of the lab.
+    /// Records the nodes' certificates with the cluster (hidden state) and, as the resource provider does, makes each
+    /// a key credential of the cluster's application.
     /// </summary>
     public static ArmResult UploadCertificate(ArmCall call, string resourceGroup, string name)
     {
@@ -36,6 +37,7 @@ internal static class ClusterActions
 
             using (certificate)
             {
+                AddKeyCredential(call, cluster, text, certificate);
                 if (!stored.Any(s => ArmJson.String(s?["thumbprint"]) == certificate.Thumbprint))
                 {
                     stored.Add(new JsonObject
@@ -52,6 +54,28 @@ internal static class ClusterActions
 
         cluster.Hidden["certificates"] = stored;
         return new ArmResult(200);
+    }
+
+    /// <summary>What the resource provider does with an uploaded certificate: a key credential of the cluster's app.</summary>
+    private static void AddKeyCredential(ArmCall call, LabResource cluster, string der, X509Certificate2 certificate)
+    {
+        var appId = ArmJson.String(cluster.Body["properties"]?["aadClientId"]);
+        var application = appId is null ? null : call.State.FindApplicationByAppId(appId);
+        if (application is null || application.KeyCredentials.Any(k => k.Key == der))
+        {
+            return;
+        }
+
+        application.KeyCredentials.Add(new LabKeyCredential
+        {
+            KeyId = call.State.NewId(),
+            DisplayName = certificate.Subject,
+            Key = der,
+            CustomKeyIdentifier = Convert.ToBase64String(certificate.GetCertHash()),
+            StartDateTime = call.Now > certificate.NotBefore.ToUniversalTime() ? call.Now : certificate.NotBefore.ToUniversalTime(),
+            EndDateTime = certificate.NotAfter.ToUniversalTime(),
+            ReplicatedAt = call.State.ReplicatedAtForNewObject(),
+        });
     }
 
     /// <summary>Creates the cluster's AAD application and service principal (once) and records their ids.</summary>

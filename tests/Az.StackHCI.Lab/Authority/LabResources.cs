@@ -4,7 +4,7 @@ using Az.StackHCI.Lab.State;
 namespace Az.StackHCI.Lab.Authority;
 
 /// <summary>A resource a token can be asked for: its audience and the service principal whose app roles apply.</summary>
-internal sealed record LabResource(string Audience, string? ServicePrincipalId, string DelegatedScopes);
+internal sealed record TokenResource(string Audience, string? ServicePrincipalId, string DelegatedScopes);
 
 /// <summary>Turns a requested scope ("https://management.core.windows.net//.default") into a known resource.</summary>
 internal static class LabResources
@@ -12,7 +12,7 @@ internal static class LabResources
     private static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase) { "openid", "profile", "offline_access" };
 
     /// <summary>The one resource of a scope list (reserved OIDC scopes aside); null with the offending text.</summary>
-    public static (LabResource? Resource, string Requested) Resolve(LabContext lab, string? scope)
+    public static (TokenResource? Resource, string Requested) Resolve(LabContext lab, string? scope)
     {
         var scopes = (scope ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(s => !Reserved.Contains(s)).ToList();
         if (scopes.Count != 1)
@@ -32,17 +32,17 @@ internal static class LabResources
         bool In(IEnumerable<string> audiences) => audiences.Any(a => Tokens.TokenService.SameResource(a, resource));
         if (In(lab.ArmAudiences))
         {
-            return (new LabResource(resource, null, "user_impersonation"), requested);
+            return (new TokenResource(resource, null, "user_impersonation"), requested);
         }
 
         if (In(lab.GraphAudiences))
         {
-            return (new LabResource(resource, LabIds.MicrosoftGraphSpId, "Application.ReadWrite.All AppRoleAssignment.ReadWrite.All Directory.AccessAsUser.All User.Read"), requested);
+            return (new TokenResource(resource, LabIds.MicrosoftGraphSpId, "Application.ReadWrite.All AppRoleAssignment.ReadWrite.All Directory.AccessAsUser.All User.Read"), requested);
         }
 
         if (In(lab.HciAudiences))
         {
-            return (new LabResource(resource, LabIds.HciServiceSpId, "user_impersonation"), requested);
+            return (new TokenResource(resource, LabIds.HciServiceSpId, "user_impersonation"), requested);
         }
 
         return (null, requested);

@@ -242,7 +242,7 @@ internal static partial class NodeSwitches
         }
 
         var result = new List<int>();
-        var queue = new Queue<int>(new[] { root });
+        var queue = new Queue<int>(root > 1 ? new[] { root } : Array.Empty<int>());
         while (queue.TryDequeue(out var current))
         {
             result.Add(current);
