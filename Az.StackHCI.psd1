@@ -12,6 +12,7 @@
     CompatiblePSEditions   = @('Core', 'Desktop')
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess       = @('bin/Az.StackHCI.Format.ps1xml')
+    TypesToProcess         = @('bin/Az.StackHCI.Types.ps1xml')
 
     # The single list of exported commands: the build, the tests and the package all read it from here.
     CmdletsToExport        = @(

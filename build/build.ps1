@@ -52,7 +52,7 @@ function Invoke-BuildTask {
         $target = if ($file.Name -in $cmdletFiles) { $bin } else { Join-Path $bin 'Dependencies' }
         Copy-Item $file.FullName $target
     }
-    Copy-Item (Join-Path $root 'src/Az.StackHCI/Az.StackHCI.Format.ps1xml') $bin
+    Copy-Item (Join-Path $root 'src/Az.StackHCI/Az.StackHCI.Format.ps1xml'), (Join-Path $root 'src/Az.StackHCI/Az.StackHCI.Types.ps1xml') $bin
     # Get-Help looks in <ModuleBase>/<culture>, next to the manifest.
     $help = Join-Path $root 'en-US'
     Reset-Directory $help

@@ -66,6 +66,7 @@ namespace Az.StackHCI.Commands
         [ValidateNotNullOrEmpty]
         public string? ArcServerResourceGroupName { get; set; }
 
+        /// <summary>Folder for RegisterHCI_yyyyMMdd-HHmmss.log (default: the current directory).</summary>
         [Parameter(Position = 14)]
         [ValidateNotNullOrEmpty]
         public string? LogsDirectory { get; set; }
@@ -129,6 +130,7 @@ namespace Az.StackHCI.Commands
                 EnableAzureArcServer = EnableAzureArcServer,
                 ArcServerResourceGroupName = ArcServerResourceGroupName,
                 ThrottleLimit = ThrottleLimit,
+                LogsDirectory = LogsDirectory is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(LogsDirectory),
                 SignIn = SignInFromParameters(),
             };
             foreach (DictionaryEntry tag in Tag ?? new Hashtable())

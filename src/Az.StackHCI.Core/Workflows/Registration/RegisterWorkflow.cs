@@ -1,13 +1,10 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
-using System.Security.Cryptography.X509Certificates;
-using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
-using Az.StackHCI.Core.Cloud;
 using Az.StackHCI.Core.Environments;
 using Az.StackHCI.Core.Identity;
+using Az.StackHCI.Core.Logging;
 using Az.StackHCI.Core.Nodes;
 using Az.StackHCI.Core.Operations;
 
@@ -33,23 +30,40 @@ namespace Az.StackHCI.Core.Workflows.Registration
         public async Task<RegistrationResult> RunAsync(RegistrationRequest request, CancellationToken cancellationToken)
         {
             var environment = RegistrationInput.Validate(request, _environments);
-            var progress = new StepProgress(_reporter, 1, RegistrationMessages.Activity);
+            using var log = OperationLog.Open(request.LogsDirectory, "RegisterHCI", _reporter);
+            log.Info($"Register-AzStackHCI triggered - {Describe(request)}");
+            try
+            {
+                var result = await RunAsync(request, environment, log, cancellationToken).ConfigureAwait(false);
+                log.Info($"Registration completed with status: {result.Result}. {result.Details} Resource: {result.AzureResourceId}");
+                return result;
+            }
+            catch (Exception ex)
+            {
+                log.Error($"Registration failed: {ex.Message}");
+                throw;
+            }
+        }
+
+        private async Task<RegistrationResult> RunAsync(RegistrationRequest request, HciEnvironment environment, IOperationReporter reporter, CancellationToken cancellationToken)
+        {
+            var progress = new StepProgress(reporter, 1, RegistrationMessages.Activity);
             try
             {
                 progress.Step("Checking the cluster and opening sessions to every node", 5);
-                using var cluster = await ClusterConnection.OpenAsync(_connector, request.ComputerName, request.ThrottleLimit, _reporter, cancellationToken).ConfigureAwait(false);
+                using var cluster = await ClusterConnection.OpenAsync(_connector, request.ComputerName, request.ThrottleLimit, reporter, cancellationToken).ConfigureAwait(false);
                 var nodeState = await NodeCommands.GetAzureStackHCIAsync(cluster.Entry, cancellationToken).ConfigureAwait(false);
                 var target = RegistrationInput.ResolveTarget(request, cluster.Cluster, nodeState);
 
                 progress.Step("Logging in to Azure", 15);
-                var session = await AzureSignIn.SignInAsync(environment, request.SignIn, _reporter, cancellationToken).ConfigureAwait(false);
-                var context = new RegistrationContext(request, environment, session, cluster, target, _reporter);
+                var session = await AzureSignIn.SignInAsync(environment, request.SignIn, reporter, cancellationToken).ConfigureAwait(false);
+                var context = new RegistrationContext(request, environment, session, cluster, target, reporter);
 
                 progress.Step("Validating the parameters and checking registration information", 25);
                 var plan = await CloudPreflight.CheckAsync(context, nodeState, cancellationToken).ConfigureAwait(false);
                 if (plan.AlreadyRegistered)
                 {
-                    _reporter.Verbose($"The cluster is already registered as {target.ResourceId}; nothing to change.");
+                    reporter.Verbose($"The cluster is already registered as {target.ResourceId}; nothing to change.");
                     return context.Result(RegistrationStatus.Success, RegistrationMessages.Success, cluster.Nodes.Select(n => new NodeResult(n.ComputerName, "Registered")));
                 }
 
@@ -59,6 +73,20 @@ namespace Az.StackHCI.Core.Workflows.Registration
             {
                 progress.Complete();
             }
+        }
+
+        /// <summary>The request for the log: names and choices, never a secret.</summary>
+        private static string Describe(RegistrationRequest request)
+        {
+            var signIn = request.SignIn;
+            var method = signIn.ArmAccessToken is not null ? "access token"
+                : signIn.ClientSecret is not null ? $"service principal {signIn.ClientId} (secret)"
+                : signIn.CertificatePath is not null ? $"service principal {signIn.ClientId} (certificate)"
+                : signIn.UseManagedIdentity ? "managed identity"
+                : "device code";
+            return $"SubscriptionId: {request.SubscriptionId} Region: {request.Region} ResourceName: {request.ResourceName} ResourceGroupName: {request.ResourceGroupName} " +
+                $"EnvironmentName: {request.EnvironmentName} ComputerName: {request.ComputerName} RepairRegistration: {request.RepairRegistration} " +
+                $"EnableAzureArcServer: {request.EnableAzureArcServer} Tenant: {signIn.TenantId} SignIn: {method}";
         }
     }
 }

@@ -29,6 +29,9 @@ namespace Az.StackHCI.Core.Workflows.Registration
 
         public SignInRequest SignIn { get; set; } = new SignInRequest();
 
+        /// <summary>Where RegisterHCI_*.log goes (default: the current directory).</summary>
+        public string? LogsDirectory { get; set; }
+
         /// <summary>How many nodes are worked on at once.</summary>
         public int ThrottleLimit { get; set; } = 16;
     }

@@ -1,0 +1,101 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using Az.StackHCI.Core.Operations;
+
+namespace Az.StackHCI.Core.Logging
+{
+    /// <summary>
+    /// The run's log file (e.g. RegisterHCI_20261130-054200.log), written alongside everything the reporter shows:
+    /// each step, retry, warning and the result, in Microsoft's "yyyy/MM/dd HH:mm:ss , LEVEL , message" lines.
+    /// Nothing secret reaches it: the engine never reports tokens, secrets or keys.
+    /// </summary>
+    public sealed class OperationLog : IOperationReporter, IDisposable
+    {
+        private readonly IOperationReporter _inner;
+        private readonly StreamWriter? _writer;
+        private readonly object _gate = new object();
+
+        private OperationLog(IOperationReporter inner, StreamWriter? writer, string? path)
+        {
+            _inner = inner;
+            _writer = writer;
+            Path = path;
+        }
+
+        /// <summary>The log file, or null when no folder could be written.</summary>
+        public string? Path { get; }
+
+        /// <summary>Opens &lt;prefix&gt;_yyyyMMdd-HHmmss.log in the folder, falling back (with a warning) to a temporary one.</summary>
+        public static OperationLog Open(string? directory, string prefix, IOperationReporter inner)
+        {
+            var name = $"{prefix}_{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}.log";
+            var fallback = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "Az.StackHCI", "Logs");
+            foreach (var folder in new[] { directory ?? Directory.GetCurrentDirectory(), fallback })
+            {
+                try
+                {
+                    Directory.CreateDirectory(folder);
+                    var path = System.IO.Path.Combine(folder, name);
+                    var writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
+                    if (folder == fallback)
+                    {
+                        inner.Warning($"Access to folder {directory ?? Directory.GetCurrentDirectory()} is denied, switching to default logs directory: {fallback}");
+                    }
+
+                    return new OperationLog(inner, writer, path);
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                }
+            }
+
+            inner.Warning("No folder could be written for the log file; continuing without one.");
+            return new OperationLog(inner, null, null);
+        }
+
+        public void Info(string message) => Write("INFO", message);
+
+        public void Error(string message) => Write("ERROR", message);
+
+        public void Verbose(string message)
+        {
+            Write("DEBUG", message);
+            _inner.Verbose(message);
+        }
+
+        public void Debug(string message) => _inner.Debug(message);
+
+        public void Warning(string message)
+        {
+            Write("WARN", message);
+            _inner.Warning(message);
+        }
+
+        public void Progress(OperationProgress progress) => _inner.Progress(progress);
+
+        public async Task<bool> ShouldProcessAsync(string target, string action, CancellationToken cancellationToken)
+        {
+            var allowed = await _inner.ShouldProcessAsync(target, action, cancellationToken).ConfigureAwait(false);
+            Write("INFO", $"{(allowed ? "Change" : "Skipped change")}: {action} on {target}");
+            return allowed;
+        }
+
+        public void Dispose() => _writer?.Dispose();
+
+        private void Write(string level, string message)
+        {
+            if (_writer is null)
+            {
+                return;
+            }
+
+            lock (_gate)
+            {
+                _writer.WriteLine($"{DateTime.Now.ToString("yyyy/MM/dd HH:mm:ss", CultureInfo.InvariantCulture)} , {level} , {message}");
+            }
+        }
+    }
+}
