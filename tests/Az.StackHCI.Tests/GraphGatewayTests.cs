@@ -30,18 +30,18 @@ public sealed class GraphGatewayTests : IAsyncLifetime
     [Fact]
     public async Task Creates_an_application_finds_it_again_by_name_and_app_id()
     {
-        Assert.Null(await _graph.FindApplicationByNameAsync("engine-cluster", default));
+        Assert.Null(await _graph.FindApplicationByNameAsync("engine-cluster", "AzStackHCI:test", default));
 
-        var created = await _graph.CreateApplicationAsync("engine-cluster", "1322e676-dee7-41ee-a874-ac923822781c", HciRoles, default);
+        var created = await _graph.CreateApplicationAsync("engine-cluster", "1322e676-dee7-41ee-a874-ac923822781c", HciRoles, "AzStackHCI:test", default);
 
-        Assert.Equal(created.AppId, (await _graph.FindApplicationByNameAsync("engine-cluster", default))!.AppId);
+        Assert.Equal(created.AppId, (await _graph.FindApplicationByNameAsync("engine-cluster", "AzStackHCI:test", default))!.AppId);
         Assert.Equal(created.ObjectId, (await _graph.FindApplicationByAppIdAsync(created.AppId, default))!.ObjectId);
     }
 
     [Fact]
     public async Task Grants_the_HCI_roles_to_the_applications_service_principal()
     {
-        var app = await _graph.CreateApplicationAsync("engine-cluster", "1322e676-dee7-41ee-a874-ac923822781c", HciRoles, default);
+        var app = await _graph.CreateApplicationAsync("engine-cluster", "1322e676-dee7-41ee-a874-ac923822781c", HciRoles, "AzStackHCI:test", default);
         var principal = await _graph.CreateServicePrincipalAsync(app.AppId, default);
         var hci = (await _graph.FindServicePrincipalIdAsync("1322e676-dee7-41ee-a874-ac923822781c", default))!;
 
@@ -57,7 +57,7 @@ public sealed class GraphGatewayTests : IAsyncLifetime
     [Fact]
     public async Task Replaces_the_key_credentials_and_reads_them_back_with_the_certificates()
     {
-        var app = await _graph.CreateApplicationAsync("engine-cluster", "1322e676-dee7-41ee-a874-ac923822781c", HciRoles, default);
+        var app = await _graph.CreateApplicationAsync("engine-cluster", "1322e676-dee7-41ee-a874-ac923822781c", HciRoles, "AzStackHCI:test", default);
         using var first = Certificate("CN=node1");
         using var second = Certificate("CN=node2");
         await _graph.SetKeysAsync(app.ObjectId, new[] { Key(first) }, default);
@@ -74,7 +74,7 @@ public sealed class GraphGatewayTests : IAsyncLifetime
     [Fact]
     public async Task A_user_without_a_directory_role_is_refused_consent_as_permission_denied()
     {
-        var app = await _graph.CreateApplicationAsync("engine-cluster", "1322e676-dee7-41ee-a874-ac923822781c", HciRoles, default);
+        var app = await _graph.CreateApplicationAsync("engine-cluster", "1322e676-dee7-41ee-a874-ac923822781c", HciRoles, "AzStackHCI:test", default);
         var principal = await _graph.CreateServicePrincipalAsync(app.AppId, default);
         var hci = (await _graph.FindServicePrincipalIdAsync("1322e676-dee7-41ee-a874-ac923822781c", default))!;
         using var http = new HttpClient();

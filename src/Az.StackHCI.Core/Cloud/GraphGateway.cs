@@ -15,13 +15,16 @@ namespace Az.StackHCI.Core.Cloud
     /// <summary>The cluster's directory objects as the module needs them, in SDK-free shapes.</summary>
     internal sealed class DirectoryApplication
     {
-        public DirectoryApplication(string objectId, string appId, string displayName, IReadOnlyList<AppKey> keys)
+        public DirectoryApplication(string objectId, string appId, string displayName, IReadOnlyList<AppKey> keys, IReadOnlyList<string> tags)
         {
             ObjectId = objectId;
             AppId = appId;
             DisplayName = displayName;
             Keys = keys;
+            Tags = tags;
         }
+
+        public IReadOnlyList<string> Tags { get; }
 
         public string ObjectId { get; }
 
@@ -76,16 +79,23 @@ namespace Az.StackHCI.Core.Cloud
         public Task<DirectoryApplication?> FindApplicationByAppIdAsync(string appId, CancellationToken cancellationToken) =>
             FindApplicationAsync($"appId eq '{Escape(appId)}'", cancellationToken);
 
-        public Task<DirectoryApplication?> FindApplicationByNameAsync(string displayName, CancellationToken cancellationToken) =>
-            FindApplicationAsync($"displayName eq '{Escape(displayName)}'", cancellationToken);
+        /// <summary>The application of that display name that carries the tag (names alone are not unique).</summary>
+        public Task<DirectoryApplication?> FindApplicationByNameAsync(string displayName, string tag, CancellationToken cancellationToken) =>
+            Call("applications", async () =>
+            {
+                var found = await _graph.Applications.GetAsync(r => r.QueryParameters.Filter = $"displayName eq '{Escape(displayName)}'", cancellationToken).ConfigureAwait(false);
+                var application = found?.Value?.FirstOrDefault(a => a.Tags?.Contains(tag, StringComparer.OrdinalIgnoreCase) == true);
+                return application is null ? null : ToApplication(application);
+            });
 
-        public Task<DirectoryApplication> CreateApplicationAsync(string displayName, string resourceAppId, IEnumerable<Guid> appRoleIds, CancellationToken cancellationToken) =>
+        public Task<DirectoryApplication> CreateApplicationAsync(string displayName, string resourceAppId, IEnumerable<Guid> appRoleIds, string tag, CancellationToken cancellationToken) =>
             Call("applications", async () =>
             {
                 var created = await _graph.Applications.PostAsync(new Application
                 {
                     DisplayName = displayName,
                     SignInAudience = "AzureADMyOrg",
+                    Tags = new List<string> { tag },
                     RequiredResourceAccess = new List<RequiredResourceAccess>
                     {
                         new RequiredResourceAccess
@@ -171,7 +181,8 @@ namespace Az.StackHCI.Core.Cloud
                 (application.KeyCredentials ?? new List<KeyCredential>())
                     .Where(k => k.KeyId is Guid)
                     .Select(k => new AppKey(k.KeyId!.Value, k.Key, k.StartDateTime, k.EndDateTime, k.DisplayName))
-                    .ToList());
+                    .ToList(),
+                (application.Tags ?? new List<string>()).ToList());
 
         private static string Escape(string value) => value.Replace("'", "''");
 

@@ -58,6 +58,10 @@ namespace Az.StackHCI.Core.Identity
             return new AzureSession(environment, credential, tenant, account);
         }
 
+        /// <summary>Refuses supplied tokens that are expired or for the wrong service (throws HciException).</summary>
+        public static void CheckSuppliedTokens(HciEnvironment environment, SignInRequest request) =>
+            _ = new SuppliedTokens(environment, request.ArmAccessToken!, request.GraphAccessToken, DateTimeOffset.UtcNow);
+
         internal static TokenCredential CreateCredential(HciEnvironment environment, SignInRequest request, IOperationReporter reporter)
         {
             T Configure<T>(T options) where T : TokenCredentialOptions

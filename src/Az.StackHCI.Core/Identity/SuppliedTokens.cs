@@ -16,23 +16,29 @@ namespace Az.StackHCI.Core.Identity
     /// </summary>
     internal sealed class SuppliedTokens : TokenCredential
     {
-        private readonly List<(string Audience, AccessToken Token, string Parameter)> _tokens = new List<(string, AccessToken, string)>();
+        // Tokens from MSAL often name the resource by its application id instead of its URL.
+        private const string ArmApplicationId = "797f4846-ba00-4fd7-ba43-dac1f8f63013";
+        private const string GraphApplicationId = "00000003-0000-0000-c000-000000000000";
+
+        private readonly List<(string Audience, AccessToken Token, string Parameter, IReadOnlyCollection<string> Audiences)> _tokens =
+            new List<(string, AccessToken, string, IReadOnlyCollection<string>)>();
 
         public SuppliedTokens(HciEnvironment environment, string armToken, string? graphToken, DateTimeOffset now)
         {
-            Add("ArmAccessToken", armToken, new[] { environment.ResourceManagerAudience, environment.ResourceManagerEndpoint.AbsoluteUri, "https://management.azure.com/", "https://management.core.windows.net/" }, now);
+            Add("ArmAccessToken", armToken, new[] { environment.ResourceManagerAudience, environment.ResourceManagerEndpoint.AbsoluteUri, "https://management.azure.com/", "https://management.core.windows.net/", ArmApplicationId }, now);
             if (graphToken is not null)
             {
-                Add("GraphAccessToken", graphToken, new[] { environment.GraphEndpoint.AbsoluteUri }, now);
+                Add("GraphAccessToken", graphToken, new[] { environment.GraphEndpoint.AbsoluteUri, GraphApplicationId }, now);
             }
         }
 
         public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
         {
             var resource = requestContext.Scopes.FirstOrDefault() ?? "";
-            foreach (var (audience, token, _) in _tokens)
+            var wanted = resource.Substring(0, Math.Max(0, resource.LastIndexOf('/')));
+            foreach (var (_, token, parameter, audiences) in _tokens)
             {
-                if (Same(resource.Substring(0, Math.Max(0, resource.LastIndexOf('/'))), audience))
+                if (audiences.Any(a => Same(a, wanted)))
                 {
                     return token;
                 }
@@ -61,7 +67,7 @@ namespace Az.StackHCI.Core.Identity
                     $"The token given with -{parameter} is for '{audience ?? "(no audience)"}', not for {string.Join(" or ", audiences.Distinct())}. Get a token for the right service.");
             }
 
-            _tokens.Add((audience, new AccessToken(token, claims.Expires ?? now.AddMinutes(5)), parameter));
+            _tokens.Add((audience, new AccessToken(token, claims.Expires ?? now.AddMinutes(5)), parameter, audiences));
         }
 
         private static bool Same(string a, string b) => string.Equals(a.TrimEnd('/'), b.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);

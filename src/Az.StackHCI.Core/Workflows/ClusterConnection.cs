@@ -34,7 +34,17 @@ namespace Az.StackHCI.Core.Workflows
             var opened = new List<INodeSession>();
             try
             {
-                var cluster = await NodeCommands.GetClusterAsync(entry, cancellationToken).ConfigureAwait(false);
+                ClusterInfo cluster;
+                try
+                {
+                    cluster = await NodeCommands.GetClusterAsync(entry, cancellationToken).ConfigureAwait(false);
+                }
+                catch (NodeCommandException ex)
+                {
+                    throw new HciException("NotAClusterNode", HciErrorCategory.InvalidArgument, computerName,
+                        string.Format(Workflows.Registration.RegistrationMessages.NotACluster, computerName) + " (" + ex.Message + ")", ex);
+                }
+
                 if (string.IsNullOrEmpty(cluster.Name))
                 {
                     throw new HciException("NotAClusterNode", HciErrorCategory.InvalidArgument, computerName, string.Format(Workflows.Registration.RegistrationMessages.NotACluster, computerName));

@@ -118,6 +118,7 @@ namespace Az.StackHCI.Commands
 
         protected override void ProcessRecord()
         {
+            CheckParameterCombinations();
             var request = new RegistrationRequest
             {
                 SubscriptionId = SubscriptionId,
@@ -130,7 +131,7 @@ namespace Az.StackHCI.Commands
                 EnableAzureArcServer = EnableAzureArcServer,
                 ArcServerResourceGroupName = ArcServerResourceGroupName,
                 ThrottleLimit = ThrottleLimit,
-                LogsDirectory = LogsDirectory is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(LogsDirectory),
+                LogsDirectory = LogsDirectory is null ? SessionState.Path.CurrentFileSystemLocation.ProviderPath : SessionState.Path.GetUnresolvedProviderPathFromPSPath(LogsDirectory),
                 SignIn = SignInFromParameters(),
             };
             foreach (DictionaryEntry tag in Tag ?? new Hashtable())
@@ -139,8 +140,8 @@ namespace Az.StackHCI.Commands
             }
 
             using var connector = new PowerShellNodeConnector(ConnectionSettings(), ThrottleLimit);
-            var result = RunOperation((reporter, token) => new RegisterWorkflow(connector, reporter).RunAsync(request, token));
-            if (result.ChangesSkipped && MyInvocation.BoundParameters.ContainsKey("WhatIf"))
+            if (!TryRunOperation((reporter, token) => new RegisterWorkflow(connector, reporter).RunAsync(request, token), out var result)
+                || (result.ChangesSkipped && IsWhatIf))
             {
                 return;
             }
@@ -155,6 +156,46 @@ namespace Az.StackHCI.Commands
                 ErrorDetail = result.ErrorDetail,
                 Nodes = result.Nodes.Select(n => new AzStackHCINodeResult { ComputerName = n.ComputerName, Status = n.Status, Detail = n.Detail, CertificateThumbprint = n.CertificateThumbprint }).ToList(),
             });
+        }
+
+        private bool IsWhatIf => MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf)
+            ? ((SwitchParameter)whatIf).IsPresent
+            : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+
+        /// <summary>Combinations no single parameter set can express; refused before anything is contacted.</summary>
+        private void CheckParameterCombinations()
+        {
+            void Refuse(string errorId, string target, string message) =>
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), errorId, ErrorCategory.InvalidArgument, target));
+
+            var signIns = new[] { ArmAccessToken is not null, ServicePrincipalCredential is not null, ServicePrincipalId is not null || ServicePrincipalCertificatePath is not null }.Count(x => x);
+            if (signIns > 1 || (UseDeviceAuthentication && signIns > 0))
+            {
+                Refuse("ConflictingSignInParameters", "UseDeviceAuthentication",
+                    "Choose one way to sign in: device code (-UseDeviceAuthentication, the default), -ArmAccessToken with -GraphAccessToken, -ServicePrincipalCredential, or -ServicePrincipalId with -ServicePrincipalCertificatePath.");
+            }
+
+            if ((ServicePrincipalId is null) != (ServicePrincipalCertificatePath is null))
+            {
+                Refuse("IncompleteServicePrincipalCertificate", ServicePrincipalId is null ? "ServicePrincipalId" : "ServicePrincipalCertificatePath",
+                    "A service principal signing in with a certificate needs both -ServicePrincipalId and -ServicePrincipalCertificatePath.");
+            }
+
+            if ((ServicePrincipalCredential is not null || ServicePrincipalId is not null) && TenantId is null)
+            {
+                Refuse("TenantIdRequired", "TenantId", "A service principal signs in to one tenant: give -TenantId.");
+            }
+
+            var ssh = Transport == NodeTransport.SSH || (Transport == NodeTransport.Default && new NodeConnectionSettings().UseSsh);
+            if (ssh && Credential is not null)
+            {
+                Refuse("CredentialNotForSsh", "Credential", "-Credential is for WinRM sessions; over SSH give -UserName and -KeyFilePath (or rely on your SSH configuration).");
+            }
+
+            if (!ssh && (UserName is not null || KeyFilePath is not null))
+            {
+                Refuse("SshParametersNotForWinRM", UserName is not null ? "UserName" : "KeyFilePath", "-UserName and -KeyFilePath are for SSH sessions; with WinRM use -Credential, or add -Transport SSH.");
+            }
         }
 
         private SignInRequest SignInFromParameters() => new SignInRequest

@@ -50,7 +50,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
             if (certificates.Count > 0)
             {
                 reporter.Verbose($"Adding {certificates.Count} certificate(s) as credentials of the application {application.AppId}.");
-                await AddKeysAsync(application, certificates.Select(c => c.Value), cancellationToken).ConfigureAwait(false);
+                await AddKeysAsync(application, certificates.Select(c => c.Value).ToList(), cancellationToken).ConfigureAwait(false);
             }
 
             var parameters = NodeParameters.Common(_context, application.AppId, cluster);
@@ -81,12 +81,18 @@ namespace Az.StackHCI.Core.Workflows.Registration
             return set.Select(s => new NodeResult(s.ComputerName, "CertificateSet") { CertificateThumbprint = s.Value }).ToList();
         }
 
-        /// <summary>One Graph write: the valid keys the application has (none when repairing) plus the new ones.</summary>
-        private async Task AddKeysAsync(DirectoryApplication application, IEnumerable<X509Certificate2> certificates, CancellationToken cancellationToken)
+        /// <summary>
+        /// One Graph write: the new keys plus the valid ones the application has, except earlier keys of the same
+        /// nodes (same subject) and, when repairing, all earlier keys — so failed runs do not pile credentials up.
+        /// </summary>
+        private async Task AddKeysAsync(DirectoryApplication application, IReadOnlyList<X509Certificate2> certificates, CancellationToken cancellationToken)
         {
             var now = DateTimeOffset.UtcNow;
             var current = await _context.Graph.GetApplicationWithKeysAsync(application.ObjectId, cancellationToken).ConfigureAwait(false);
-            var kept = _context.Request.RepairRegistration ? new List<AppKey>() : current.Keys.Where(k => k.End is null || k.End > now).ToList();
+            var subjects = new HashSet<string>(certificates.Select(c => c.Subject), StringComparer.OrdinalIgnoreCase);
+            var kept = _context.Request.RepairRegistration
+                ? new List<AppKey>()
+                : current.Keys.Where(k => (k.End is null || k.End > now) && !(k.DisplayName is string name && subjects.Contains(name))).ToList();
             var added = certificates.Select(c => new AppKey(
                 Guid.NewGuid(),
                 c.RawData,

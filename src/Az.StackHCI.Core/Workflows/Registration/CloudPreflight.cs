@@ -34,16 +34,18 @@ namespace Az.StackHCI.Core.Workflows.Registration
             var target = context.Target;
             await arm.GetSubscriptionAsync(target.SubscriptionId, cancellationToken).ConfigureAwait(false);
             var provider = await arm.GetProviderAsync(target.SubscriptionId, ResourceIds.HciNamespace, cancellationToken).ConfigureAwait(false);
-            var region = CheckRegion(context, provider);
-
             var group = await arm.GetResourceGroupAsync(target.SubscriptionId, target.ResourceGroup, cancellationToken).ConfigureAwait(false);
             var existing = group is null || !provider.IsRegistered
                 ? null
                 : await arm.GetResourceAsync(target.ResourceId, ApiVersions.Clusters, cancellationToken).ConfigureAwait(false);
-            if (existing?["location"]?.GetValue<string>() is string location && ResourceIds.NormalizeRegion(location) != region)
+            var existingRegion = existing?["location"]?.GetValue<string>();
+
+            // Without -Region a re-run keeps the resource where it is; a new one goes to the environment's default.
+            var region = CheckRegion(context, provider, context.Request.Region ?? existingRegion ?? context.Environment.DefaultRegion);
+            if (existingRegion is not null && ResourceIds.NormalizeRegion(existingRegion) != region)
             {
                 throw new HciException("ResourceExistsInDifferentRegion", HciErrorCategory.InvalidArgument, target.ResourceId,
-                    string.Format(RegistrationMessages.RegionMismatch, location, context.Request.Region ?? region));
+                    string.Format(RegistrationMessages.RegionMismatch, existingRegion, context.Request.Region ?? region));
             }
 
             if (nodeState.IsRegistered && existing is null)
@@ -63,9 +65,8 @@ namespace Az.StackHCI.Core.Workflows.Registration
             return plan;
         }
 
-        private static string CheckRegion(RegistrationContext context, ProviderInfo provider)
+        private static string CheckRegion(RegistrationContext context, ProviderInfo provider, string given)
         {
-            var given = context.Request.Region ?? context.Environment.DefaultRegion;
             var region = ResourceIds.NormalizeRegion(given);
             var available = provider.LocationsByType.TryGetValue("clusters", out var locations) ? locations : new List<string>();
             if (!available.Any(l => ResourceIds.NormalizeRegion(l) == region))

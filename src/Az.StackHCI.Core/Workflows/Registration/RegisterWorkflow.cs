@@ -38,6 +38,16 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 log.Info($"Registration completed with status: {result.Result}. {result.Details} Resource: {result.AzureResourceId}");
                 return result;
             }
+            catch (NodeCommandException ex)
+            {
+                log.Error($"Registration failed: {ex.Message}");
+                throw new HciException("NodeCommandFailed", HciErrorCategory.InvalidOperation, ex.ComputerName, ex.Message, ex);
+            }
+            catch (NodeUnreachableException ex)
+            {
+                log.Error($"Registration failed: {ex.Message}");
+                throw new HciException("NodeUnreachable", HciErrorCategory.ConnectionError, ex.ComputerName, ex.Message, ex);
+            }
             catch (Exception ex)
             {
                 log.Error($"Registration failed: {ex.Message}");
@@ -64,7 +74,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 if (plan.AlreadyRegistered)
                 {
                     reporter.Verbose($"The cluster is already registered as {target.ResourceId}; nothing to change.");
-                    return context.Result(RegistrationStatus.Success, RegistrationMessages.Success, cluster.Nodes.Select(n => new NodeResult(n.ComputerName, "Registered")));
+                    return context.Result(RegistrationStatus.Success, RegistrationMessages.Success, await NodeStates.ReadAsync(context, cancellationToken).ConfigureAwait(false));
                 }
 
                 return await new RegistrationSteps(context, plan, progress).RunAsync(cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System;
 using Az.StackHCI.Core.Environments;
+using Az.StackHCI.Core.Identity;
 using Az.StackHCI.Core.Nodes;
 using Az.StackHCI.Core.Operations;
 
@@ -53,9 +54,22 @@ namespace Az.StackHCI.Core.Workflows.Registration
                     "-ThrottleLimit must be at least 1.");
             }
 
-            return environments.Find(request.EnvironmentName)
+            var environment = environments.Find(request.EnvironmentName)
                 ?? throw new HciException("EnvironmentNotFound", HciErrorCategory.ObjectNotFound, request.EnvironmentName,
                     $"There is no environment named '{request.EnvironmentName}'. Run Get-AzStackHCIEnvironment to list them, or add a custom one with Add-AzStackHCIEnvironment.");
+            if (request.SignIn.ArmAccessToken is not null)
+            {
+                if (request.SignIn.GraphAccessToken is null)
+                {
+                    throw new HciException("GraphAccessTokenRequired", HciErrorCategory.InvalidArgument, "GraphAccessToken",
+                        "Registration creates the cluster's Azure AD application through Microsoft Graph: with -ArmAccessToken, also give -GraphAccessToken (a Graph token of the same account).");
+                }
+
+                // Expired or misdirected tokens are refused now, before any node or cloud is contacted.
+                AzureSignIn.CheckSuppliedTokens(environment, request.SignIn);
+            }
+
+            return environment;
         }
 
         /// <summary>

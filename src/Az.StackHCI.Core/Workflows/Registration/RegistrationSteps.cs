@@ -48,10 +48,16 @@ namespace Az.StackHCI.Core.Workflows.Registration
 
             _progress.Step($"Creating the Azure AD application {Target.ResourceName}", 40);
             var application = await EnsureApplicationAsync(cancellationToken).ConfigureAwait(false);
-            var servicePrincipalId = application is null ? null : await EnsureServicePrincipalAsync(application, cancellationToken).ConfigureAwait(false);
+            var servicePrincipalId = application is null
+                ? await Announce(Target.ResourceName, "Create the service principal of the application").ConfigureAwait(false)
+                : await EnsureServicePrincipalAsync(application, cancellationToken).ConfigureAwait(false);
 
             _progress.Step("Granting admin consent for the Azure Stack HCI service permissions", 50);
-            if (servicePrincipalId is not null && !await EnsureConsentAsync(servicePrincipalId, cancellationToken).ConfigureAwait(false))
+            if (servicePrincipalId is null)
+            {
+                await Announce(Target.ResourceName, "Grant admin consent: 4 Azure Stack HCI service application permission(s)").ConfigureAwait(false);
+            }
+            else if (!await EnsureConsentAsync(servicePrincipalId, cancellationToken).ConfigureAwait(false))
             {
                 var url = PortalLinks.AppPermissions(_context.Environment, application!.AppId);
                 var pending = _context.Result(RegistrationStatus.PendingForAdminConsent, string.Format(RegistrationMessages.AdminConsent, application.AppId, url), Array.Empty<NodeResult>());
@@ -127,7 +133,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
             var appId = _plan.ExistingCluster?["properties"]?["aadClientId"]?.GetValue<string>();
             var application = appId is { Length: > 0 }
                 ? await graph.FindApplicationByAppIdAsync(appId, cancellationToken).ConfigureAwait(false)
-                : await graph.FindApplicationByNameAsync(Target.ResourceName, cancellationToken).ConfigureAwait(false);
+                : await graph.FindApplicationByNameAsync(Target.ResourceName, ApplicationTag, cancellationToken).ConfigureAwait(false);
             if (application is not null)
             {
                 _context.Reporter.Verbose($"Using the existing application {application.DisplayName} ({application.AppId}).");
@@ -139,8 +145,11 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 return null;
             }
 
-            return await graph.CreateApplicationAsync(Target.ResourceName, HciServiceAppId, HciAppRoles, cancellationToken).ConfigureAwait(false);
+            return await graph.CreateApplicationAsync(Target.ResourceName, HciServiceAppId, HciAppRoles, ApplicationTag, cancellationToken).ConfigureAwait(false);
         }
+
+        /// <summary>Marks the application as this resource's, so a re-run finds it and never takes another of the same name.</summary>
+        private string ApplicationTag => "AzStackHCI:" + Target.ResourceId.ToLowerInvariant();
 
         private async Task<string?> EnsureServicePrincipalAsync(DirectoryApplication application, CancellationToken cancellationToken)
         {
@@ -195,7 +204,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 return existing;
             }
 
-            if (_declined || application is null || !await Change(Target.ResourceId, $"Create the Azure Stack HCI resource in {_plan.Region}").ConfigureAwait(false))
+            if (!await Change(Target.ResourceId, $"Create the Azure Stack HCI resource in {_plan.Region}").ConfigureAwait(false) || application is null)
             {
                 return null;
             }
@@ -246,12 +255,12 @@ namespace Az.StackHCI.Core.Workflows.Registration
             }
 
             _progress.Step("Confirming the registration on every node", 95);
-            var states = await NodeFanOut.RunAsync(_context.Cluster.Nodes, n => n.ComputerName,
-                (node, token) => NodeCommands.GetAzureStackHCIAsync(node, token), _context.Request.ThrottleLimit, cancellationToken).ConfigureAwait(false);
-            var nodes = states.Select(s => new NodeResult(s.ComputerName, s.Succeeded && s.Value.IsRegistered ? "Registered" : "Failed", s.Failure?.Message ?? s.Value?.RegistrationStatus)
+            var nodes = (await NodeStates.ReadAsync(_context, cancellationToken).ConfigureAwait(false)).ToList();
+            foreach (var node in nodes)
             {
-                CertificateThumbprint = certificates.FirstOrDefault(c => c.ComputerName == s.ComputerName)?.CertificateThumbprint,
-            }).ToList();
+                node.CertificateThumbprint = certificates.FirstOrDefault(c => c.ComputerName == node.ComputerName)?.CertificateThumbprint;
+            }
+
             var notRegistered = nodes.Where(n => n.Status != "Registered").Select(n => n.ComputerName).ToList();
             if (notRegistered.Count > 0)
             {
@@ -280,6 +289,10 @@ namespace Az.StackHCI.Core.Workflows.Registration
         }
 
         // After a declined change the rest is shown (What if: …) but never made.
-        private Task Announce(string target, string action) => _context.Reporter.ShouldProcessAsync(target, action, CancellationToken.None);
+        private async Task<string?> Announce(string target, string action)
+        {
+            await _context.Reporter.ShouldProcessAsync(target, action, CancellationToken.None).ConfigureAwait(false);
+            return null;
+        }
     }
 }
