@@ -79,7 +79,7 @@ function Invoke-TestTask {
 
     # The lab cloud the conformance and end-to-end tests talk to; trusted through SSL_CERT_FILE, like any CA.
     $labRoot = Join-Path $out 'lab'
-    $labJson = & (Join-Path $root 'tests/lab/Start-Lab.ps1') -Nodes 0 -Root $labRoot
+    $labJson = & (Join-Path $root 'tests/lab/Start-Lab.ps1') -Nodes 3 -Root $labRoot
     $env:AZSTACKHCI_LAB_JSON = $labJson
     $env:SSL_CERT_FILE = (Get-Content $labJson -Raw | ConvertFrom-Json).caBundle
     try {

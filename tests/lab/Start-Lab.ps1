@@ -4,6 +4,10 @@
     clusters. Idempotent: a lab already running for -Root is left as it is.
 .OUTPUTS
     Progress lines, then the full path of <Root>/lab.json as the last line.
+.NOTES
+    Lab nodes need openssh-server; the script installs it with apt-get when missing, which needs root. The
+    distribution's own sshd is never started. Node names: cluster k (hcicluster<k>, domain hcicluster<k>.lab.local)
+    holds node((k-1)*Nodes+1) .. node(k*Nodes), so names are unique across clusters.
 #>
 [CmdletBinding()]
 param(
@@ -52,8 +56,17 @@ else {
     Write-Host "The lab cloud is running (pid $($process.Id))."
 }
 
+# Lab nodes: an sshd per node on its own loopback address whose powershell subsystem is this pwsh, reachable by
+# name through an Include in ~/.ssh/config (see LabNodes.psm1). Listed in lab.json before its path is printed.
+Import-Module (Join-Path $PSScriptRoot 'LabNodes.psm1') -Force
+$clusterList = @()
 if ($Nodes -gt 0) {
-    Write-Warning 'Lab nodes (PowerShell remoting over SSH) arrive with step 4; only the lab cloud was started.'
+    $caBundle = (Get-Content $connectionFile -Raw | ConvertFrom-Json).caBundle
+    $clusterList = @(Start-LabNodes -Root $Root -Nodes $Nodes -Clusters $Clusters -ConnectionFile $connectionFile -CaBundle $caBundle)
 }
+elseif (Test-Path (Join-Path $Root 'nodes')) {
+    Stop-LabNodes -Root $Root
+}
+Set-LabConnectionClusters -ConnectionFile $connectionFile -Clusters $clusterList -Root $Root
 
 $connectionFile

@@ -10,6 +10,13 @@ param(
 $ErrorActionPreference = 'Stop'
 $Root = [IO.Path]::GetFullPath($Root)
 $pidFile = Join-Path $Root 'lab.pid'
+
+# Nodes first (their sshd and every session's pwsh, by pid), then the Include line in ~/.ssh/config.
+if (Test-Path (Join-Path $Root 'nodes')) {
+    Import-Module (Join-Path $PSScriptRoot 'LabNodes.psm1') -Force
+    Stop-LabNodes -Root $Root
+}
+
 if (Test-Path $pidFile) {
     $process = Get-Process -Id ([int](Get-Content $pidFile -Raw)) -ErrorAction SilentlyContinue
     if ($process -and $process.ProcessName -eq 'dotnet') {

@@ -1,18 +1,19 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Az.StackHCI.Lab.Hosting;
 
 namespace Az.StackHCI.Lab.Control;
 
 /// <summary>
-/// Fault switches of the lab nodes (tests/lab/LabNodes.psm1 starts them): <c>PUT /nodes/{cluster}/{node}</c>
-/// writes <c>&lt;root&gt;/nodes/&lt;cluster&gt;/&lt;node&gt;/switches.json</c>, which the node's commands read at every
-/// call (latencyMs, noConnectivity, clockSkewSeconds, failCommand), and for <c>down</c> stops the node's sshd with
-/// every session it serves, or starts it again. A PUT sets all switches: absent ones go back to their defaults.
+/// Fault switches of the lab nodes (tests/lab/LabNodes.psm1 starts them and lists them in
+/// &lt;root&gt;/nodes/nodes.json). <c>PUT /nodes/{cluster}/{node}</c> writes the node's switches.json, which its
+/// commands read at every call (latencyMs, noConnectivity, clockSkewSeconds, failCommand), and for <c>down</c> stops
+/// the node's sshd with every session it serves, or starts it again; a PUT sets all switches (absent ones go back to
+/// their defaults). <c>GET /nodes</c> and <c>GET /nodes/{cluster}/{node}</c> show them; <c>POST /nodes/reset</c>
+/// makes every node a fresh one (switches off, no certificates, registration or Arc state).
 /// </summary>
-internal static partial class NodeSwitches
+internal static class NodeSwitches
 {
     private const string Sshd = "/usr/sbin/sshd";
     private const int SigTerm = 15;
@@ -22,18 +23,41 @@ internal static partial class NodeSwitches
     {
         var nodesRoot = Path.Combine(lab.State.Root, "nodes");
 
-        app.MapGet("/nodes", () =>
+        app.MapGet("/nodes", () => Results.Json(new JsonArray(AllNodes(nodesRoot).Select(n => (JsonNode)Describe(n.Cluster, n.Node, n.Dir)).ToArray())));
+
+        // Every node back to a fresh one: switches off (a down node starts), no certificates, registration or Arc state.
+        app.MapPost("/nodes/reset", () =>
         {
             var result = new JsonArray();
-            if (Directory.Exists(nodesRoot))
+            foreach (var (cluster, node, dir) in AllNodes(nodesRoot))
             {
-                foreach (var clusterDir in Directory.GetDirectories(nodesRoot).Order(StringComparer.Ordinal))
+                lock (Gate(dir))
                 {
-                    foreach (var nodeDir in Directory.GetDirectories(clusterDir).Where(d => File.Exists(Path.Combine(d, "sshd_config"))).Order(StringComparer.Ordinal))
+                    File.Delete(Path.Combine(dir, "switches.json"));
+                    File.Delete(Path.Combine(dir, "certificate.json"));
+                    File.Delete(Path.Combine(dir, "arc.json"));
+                    var certificates = Path.Combine(dir, "certs");
+                    if (Directory.Exists(certificates))
                     {
-                        result.Add(Describe(Path.GetFileName(clusterDir), Path.GetFileName(nodeDir), nodeDir));
+                        foreach (var file in Directory.GetFiles(certificates))
+                        {
+                            File.Delete(file);
+                        }
+                    }
+
+                    if (ListenerPid(dir) is null)
+                    {
+                        Start(dir);
                     }
                 }
+
+                result.Add(Describe(cluster, node, dir));
+            }
+
+            foreach (var clusterDir in AllNodes(nodesRoot).Select(n => Path.GetDirectoryName(n.Dir)!).Distinct())
+            {
+                File.Delete(Path.Combine(clusterDir, "registration.json"));
+                File.Delete(Path.Combine(clusterDir, "arc.json"));
             }
 
             return Results.Json(result);
@@ -104,6 +128,23 @@ internal static partial class NodeSwitches
         });
     }
 
+    /// <summary>The nodes Start-Lab.ps1 started, from the nodes.json it writes (folders of nodes no longer in the lab do not count).</summary>
+    private static IEnumerable<(string Cluster, string Node, string Dir)> AllNodes(string nodesRoot)
+    {
+        var file = Path.Combine(nodesRoot, "nodes.json");
+        if (!File.Exists(file))
+        {
+            return Array.Empty<(string, string, string)>();
+        }
+
+        var layout = JsonNode.Parse(File.ReadAllText(file));
+        return (layout?["clusters"]?.AsArray() ?? new JsonArray())
+            .SelectMany(c => (c?["nodes"]?.AsArray() ?? new JsonArray()).Select(n => (
+                Cluster: c!["name"]!.GetValue<string>(), Node: n!["name"]!.GetValue<string>(), Dir: n["dir"]!.GetValue<string>())))
+            .Where(n => File.Exists(Path.Combine(n.Dir, "sshd_config")))
+            .ToList();
+    }
+
     private static readonly Dictionary<string, object> Gates = new(StringComparer.Ordinal);
 
     private static object Gate(string dir)
@@ -114,19 +155,9 @@ internal static partial class NodeSwitches
         }
     }
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9-]*$")]
-    private static partial Regex SafeName();
-
-    private static string? FindNode(string nodesRoot, string cluster, string node)
-    {
-        if (!SafeName().IsMatch(cluster) || !SafeName().IsMatch(node))
-        {
-            return null;
-        }
-
-        var dir = Path.Combine(nodesRoot, cluster, node);
-        return File.Exists(Path.Combine(dir, "sshd_config")) ? dir : null;
-    }
+    private static string? FindNode(string nodesRoot, string cluster, string node) =>
+        AllNodes(nodesRoot).Where(n => string.Equals(n.Cluster, cluster, StringComparison.OrdinalIgnoreCase) && string.Equals(n.Node, node, StringComparison.OrdinalIgnoreCase))
+            .Select(n => n.Dir).FirstOrDefault();
 
     private static IResult NotFound(string cluster, string node) =>
         Results.Json(new { error = $"There is no lab node '{node}' in cluster '{cluster}'. Start it with tests/lab/Start-Lab.ps1 -Nodes N." }, statusCode: 404);
@@ -209,14 +240,28 @@ internal static partial class NodeSwitches
         }
 
         var deadline = DateTime.UtcNow.AddSeconds(3);
-        while (DateTime.UtcNow < deadline && tree.Any(id => Directory.Exists($"/proc/{id}")))
+        while (DateTime.UtcNow < deadline && tree.Any(Alive))
         {
             Thread.Sleep(50);
         }
 
-        foreach (var id in tree.Where(id => Directory.Exists($"/proc/{id}")))
+        foreach (var id in tree.Where(Alive))
         {
             Signal(id, SigKill);
+        }
+    }
+
+    /// <summary>Running: a zombie waiting for its parent to reap it is not.</summary>
+    private static bool Alive(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[stat.LastIndexOf(')') + 2] != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
         }
     }
 

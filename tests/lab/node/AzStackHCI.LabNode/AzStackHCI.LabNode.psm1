@@ -1,0 +1,673 @@
+# Lab emulation of the node-side commands an Azure Stack HCI node provides (FailoverClusters and the OS's
+# AzureStackHCI module), loaded in every remote session of a lab node (see docs/lab.md, "Lab nodes").
+#
+# A node is an sshd of its own whose sessions get, through sshd's SetEnv:
+#   HCI_NODE_NAME, HCI_CLUSTER_NAME   who this node is
+#   HCI_NODE_STATE                    <Root>/nodes/<cluster>/<node>: certificates (PFX with key), Arc state, switches
+#   HCI_CLUSTER_STATE                 <Root>/nodes/<cluster>: cluster.json (layout), registration.json, arc.json
+#   HCI_LAB_JSON                      the lab connection file (endpoints the node's "Arc agent" talks to)
+#   SSL_CERT_FILE                     the lab CA bundle, so node -> cloud HTTPS is trusted the standard way
+# Everything is read from disk at each command, so state survives a node restart and all nodes of a cluster
+# see the cluster-wide files. Fault switches (switches.json, written by the control API) are read at each
+# command too: latencyMs, noConnectivity, clockSkewSeconds, failCommand (down is sshd itself being stopped).
+# Errors are written like the OS's cmdlets write them: non-terminating unless -ErrorAction Stop.
+
+Set-StrictMode -Version Latest
+
+$script:HybridComputeApiVersion = '2022-12-27'
+$script:OsInfo = @{ osName = 'Azure Stack HCI'; osVersion = '10.0.20349.2582'; osDisplayVersion = '22H2'; clusterVersion = '10.0.20349' }
+
+#region plumbing
+
+function Read-LabFile([string] $Path) {
+    if (Test-Path -LiteralPath $Path) { Get-Content -LiteralPath $Path -Raw | ConvertFrom-Json -AsHashtable } else { $null }
+}
+
+function Write-LabFile([string] $Path, $Value) {
+    # Atomic, so a node reading concurrently never sees half a file.
+    $temporary = "$Path.$PID.tmp"
+    Set-Content -LiteralPath $temporary -Value ($Value | ConvertTo-Json -Depth 10)
+    [IO.File]::Move($temporary, $Path, $true)
+}
+
+function Get-LabNodeContext {
+    foreach ($name in 'HCI_NODE_NAME', 'HCI_CLUSTER_NAME', 'HCI_NODE_STATE', 'HCI_CLUSTER_STATE') {
+        if (-not [Environment]::GetEnvironmentVariable($name)) { throw "This session is not on a lab node: `$env:$name is not set." }
+    }
+    $clusterDir = $env:HCI_CLUSTER_STATE
+    $cluster = Read-LabFile (Join-Path $clusterDir 'cluster.json')
+    $switches = @{ down = $false; latencyMs = 0; noConnectivity = $false; clockSkewSeconds = 0; failCommand = $null }
+    $saved = Read-LabFile (Join-Path $env:HCI_NODE_STATE 'switches.json')
+    if ($saved) { foreach ($key in $saved.Keys) { $switches[$key] = $saved[$key] } }
+    [pscustomobject]@{
+        NodeName   = $env:HCI_NODE_NAME
+        NodeDir    = $env:HCI_NODE_STATE
+        ClusterDir = $clusterDir
+        Cluster    = $cluster
+        Node       = $cluster.nodes | Where-Object { $_.name -eq $env:HCI_NODE_NAME }
+        Switches   = $switches
+        # The node's clock: real UTC plus its offset.
+        Now        = [DateTimeOffset]::UtcNow.AddSeconds([double] $switches.clockSkewSeconds)
+    }
+}
+
+function New-LabErrorRecord {
+    param(
+        [string] $Message,
+        [string] $ErrorId,
+        [Management.Automation.ErrorCategory] $Category = 'InvalidOperation',
+        $Target,
+        [Exception] $InnerException
+    )
+    $exception = [InvalidOperationException]::new($Message, $InnerException)
+    [Management.Automation.ErrorRecord]::new($exception, $ErrorId, $Category, $Target)
+}
+
+function Enter-LabNodeCommand([string] $CommandName) {
+    # Every command: the node's latency, then a failure if the failCommand switch names this command.
+    $context = Get-LabNodeContext
+    if ([int] $context.Switches.latencyMs -gt 0) { Start-Sleep -Milliseconds ([int] $context.Switches.latencyMs) }
+    $failure = $null
+    if ($context.Switches.failCommand -and $context.Switches.failCommand -eq $CommandName) {
+        $failure = New-LabErrorRecord "$CommandName failed on node '$($context.NodeName)' (lab fault switch failCommand)." 'LabNodeCommandFault' 'NotSpecified' $context.NodeName
+    }
+    $context | Add-Member -NotePropertyName Failure -NotePropertyValue $failure -PassThru
+}
+
+function ConvertTo-ErrorRecord($Caught, [string] $ErrorId, $Target) {
+    # Internal failures are thrown as exceptions; commands write them as non-terminating errors.
+    $exception = if ($Caught -is [Management.Automation.ErrorRecord]) { $Caught.Exception } else { $Caught }
+    $category = switch ($exception) {
+        { $_ -is [Net.Http.HttpRequestException] } { 'ConnectionError'; break }
+        { $_.Data.Contains('Category') } { $_.Data['Category']; break }
+        default { 'InvalidOperation' }
+    }
+    [Management.Automation.ErrorRecord]::new($exception, $ErrorId, $category, $Target)
+}
+
+function New-LabException([string] $Message, [string] $Category = 'InvalidOperation') {
+    $exception = [InvalidOperationException]::new($Message)
+    $exception.Data['Category'] = $Category
+    $exception
+}
+
+function Invoke-LabCloud {
+    <# One HTTPS call from this node to the lab cloud: @{ Status; Body }. Honours the noConnectivity switch. #>
+    param($Context, [string] $Method, [string] $Uri, [hashtable] $Headers = @{}, [hashtable] $Form, $Json)
+    $target = [Uri] $Uri
+    if ($Context.Switches.noConnectivity) {
+        throw [Net.Http.HttpRequestException]::new("No route to host ($($target.Authority))", [Net.Sockets.SocketException]::new(113))
+    }
+    $parameters = @{ Method = $Method; Uri = $target; Headers = $Headers; SkipHttpErrorCheck = $true; StatusCodeVariable = 'status'; TimeoutSec = 60 }
+    if ($Form) { $parameters.Body = $Form; $parameters.ContentType = 'application/x-www-form-urlencoded' }
+    elseif ($null -ne $Json) { $parameters.Body = ($Json | ConvertTo-Json -Depth 10 -Compress); $parameters.ContentType = 'application/json' }
+    $body = Invoke-RestMethod @parameters
+    @{ Status = [int] $status; Body = $body }
+}
+
+function Get-CloudErrorText($Response) {
+    $body = $Response.Body
+    if ($body -is [string] -and $body) { try { $body = $body | ConvertFrom-Json } catch { return "HTTP $($Response.Status): $body" } }
+    if ($body -and $body.PSObject.Properties['error_description']) { return $body.error_description }
+    if ($body -and $body.PSObject.Properties['error'] -and $body.error.PSObject.Properties['code']) { return "$($body.error.code): $($body.error.message)" }
+    if ($body -and $body.PSObject.Properties['error']) { return [string] $body.error }
+    "HTTP $($Response.Status)"
+}
+
+function ConvertTo-Base64Url([byte[]] $Bytes) { [Convert]::ToBase64String($Bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_') }
+
+function Get-TokenEndpoint([string] $Authority, [string] $TenantId) {
+    $base = $Authority.TrimEnd('/')
+    if ($base.Split('/')[-1] -ne $TenantId) { $base = "$base/$TenantId" }
+    "$base/oauth2/v2.0/token"
+}
+
+function Get-DefaultScope([string] $Scope) {
+    if ($Scope.EndsWith('/.default')) { $Scope } else { $Scope.TrimEnd('/') + '/.default' }
+}
+
+#endregion
+
+#region certificate store (PFX files in <node>/certs, the node's LocalMachine\My)
+
+function Get-CertificateFolder($Context) {
+    $folder = Join-Path $Context.NodeDir 'certs'
+    if (-not (Test-Path $folder)) { New-Item -ItemType Directory -Path $folder | Out-Null }
+    $folder
+}
+
+function Get-NodeCertificate($Context, [string] $Thumbprint) {
+    $path = Join-Path (Get-CertificateFolder $Context) "$($Thumbprint.ToUpperInvariant()).pfx"
+    if (-not (Test-Path $path)) { return $null }
+    [Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadPkcs12FromFile($path, $null,
+        [Security.Cryptography.X509Certificates.X509KeyStorageFlags]::EphemeralKeySet)
+}
+
+function Get-NodeCertificateState($Context) {
+    $state = Read-LabFile (Join-Path $Context.NodeDir 'certificate.json')
+    if ($state) { $state } else { @{} }
+}
+
+function Resolve-NodeCertificate($Context, [string] $Thumbprint) {
+    if (-not $Thumbprint) { $Thumbprint = (Get-NodeCertificateState $Context)['thumbprint'] }
+    if (-not $Thumbprint) {
+        throw (New-LabException "Node '$($Context.NodeName)' has no registration certificate. Run New-AzureStackHCIRegistrationCertificate or pass -CertificateThumbprint." 'ObjectNotFound')
+    }
+    $certificate = Get-NodeCertificate $Context $Thumbprint
+    if (-not $certificate -or -not $certificate.HasPrivateKey) {
+        throw (New-LabException "The certificate with thumbprint '$Thumbprint' is not in the certificate store of node '$($Context.NodeName)' (with its private key)." 'ObjectNotFound')
+    }
+    $certificate
+}
+
+function Get-CertificateToken {
+    <# A token for the cluster's application by a client assertion signed with this node's key (RFC 7523). #>
+    param($Context, [string] $Authority, [string] $TenantId, [string] $AppId, [string] $Scope, $Certificate)
+    $endpoint = Get-TokenEndpoint $Authority $TenantId
+    $now = $Context.Now
+    $header = [ordered]@{ alg = 'PS256'; typ = 'JWT'; 'x5t#S256' = ConvertTo-Base64Url ([Security.Cryptography.SHA256]::HashData($Certificate.RawData)) }
+    $payload = [ordered]@{
+        aud = $endpoint; iss = $AppId; sub = $AppId; jti = [guid]::NewGuid().ToString()
+        nbf = $now.ToUnixTimeSeconds(); exp = $now.AddMinutes(10).ToUnixTimeSeconds()
+    }
+    $signingInput = (ConvertTo-Base64Url ([Text.Encoding]::UTF8.GetBytes(($header | ConvertTo-Json -Compress)))) + '.' +
+        (ConvertTo-Base64Url ([Text.Encoding]::UTF8.GetBytes(($payload | ConvertTo-Json -Compress))))
+    $key = [Security.Cryptography.X509Certificates.RSACertificateExtensions]::GetRSAPrivateKey($Certificate)
+    try {
+        $signature = $key.SignData([Text.Encoding]::ASCII.GetBytes($signingInput), [Security.Cryptography.HashAlgorithmName]::SHA256, [Security.Cryptography.RSASignaturePadding]::Pss)
+    }
+    finally { $key.Dispose() }
+    $form = @{
+        client_id = $AppId; grant_type = 'client_credentials'; scope = (Get-DefaultScope $Scope)
+        client_assertion_type = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
+        client_assertion = "$signingInput.$(ConvertTo-Base64Url $signature)"
+    }
+    $response = Invoke-LabCloud -Context $Context -Method Post -Uri $endpoint -Form $form
+    if ($response.Status -ne 200) {
+        throw (New-LabException "Failed to get an access token for application '$AppId' from '$endpoint' with the certificate '$($Certificate.Thumbprint)' of node '$($Context.NodeName)': $(Get-CloudErrorText $response)" 'AuthenticationError')
+    }
+    $response.Body.access_token
+}
+
+function Get-SecretToken {
+    param($Context, [string] $Authority, [string] $TenantId, [string] $AppId, [string] $Secret, [string] $Scope)
+    $endpoint = Get-TokenEndpoint $Authority $TenantId
+    $form = @{ client_id = $AppId; client_secret = $Secret; grant_type = 'client_credentials'; scope = (Get-DefaultScope $Scope) }
+    $response = Invoke-LabCloud -Context $Context -Method Post -Uri $endpoint -Form $form
+    if ($response.Status -ne 200) {
+        throw (New-LabException "Failed to get an access token for application '$AppId' from '$endpoint': $(Get-CloudErrorText $response)" 'AuthenticationError')
+    }
+    $response.Body.access_token
+}
+
+#endregion
+
+#region HCI service calls
+
+function Get-Census($Context) {
+    $cluster = $Context.Cluster
+    @{
+        clusterName = $cluster.name; clusterId = $cluster.id; clusterVersion = $script:OsInfo.clusterVersion
+        nodes       = @($cluster.nodes | ForEach-Object {
+                @{
+                    name = $_.name; id = $_.id; osName = $script:OsInfo.osName; osVersion = $script:OsInfo.osVersion
+                    osDisplayVersion = $script:OsInfo.osDisplayVersion; coreCount = $_.coreCount; memoryInGiB = $_.memoryInGiB
+                    manufacturer = $_.manufacturer; model = $_.model; serialNumber = $_.serialNumber
+                }
+            })
+    }
+}
+
+function Invoke-HciService {
+    <# Calls the HCI service as the cluster's application with this node's certificate. #>
+    param($Context, $Registration, [string] $Method, [string] $Action, $Json, [string] $Thumbprint)
+    $certificate = Resolve-NodeCertificate $Context $Thumbprint
+    $token = Get-CertificateToken -Context $Context -Authority $Registration.aadAuthority -TenantId $Registration.tenantId `
+        -AppId $Registration.appId -Scope $Registration.billingServiceApiScope -Certificate $certificate
+    $uri = $Registration.serviceEndpoint.TrimEnd('/') + "/clusters/$($Registration.cloudId)/$Action"
+    $response = Invoke-LabCloud -Context $Context -Method $Method -Uri $uri -Headers @{ Authorization = "Bearer $token" } -Json $Json
+    if ($response.Status -ge 300) {
+        throw (New-LabException "The Azure Stack HCI service refused $Method $Action for cluster '$($Registration.cloudId)' (HTTP $($response.Status)): $(Get-CloudErrorText $response)")
+    }
+    $response.Body
+}
+
+function Update-LastConnected($Context, $Result) {
+    $path = Join-Path $Context.ClusterDir 'registration.json'
+    $registration = Read-LabFile $path
+    if ($registration -and $Result -and $Result.PSObject.Properties['lastSyncTimestamp'] -and $Result.lastSyncTimestamp) {
+        $registration.lastConnected = ([DateTimeOffset] $Result.lastSyncTimestamp).ToString('o')
+        Write-LabFile $path $registration
+    }
+}
+
+#endregion
+
+#region FailoverClusters
+
+function Get-Cluster {
+    [CmdletBinding()]
+    param([Parameter(Position = 0)] [string] $Name, [string] $Domain)
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
+    if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+    $cluster = $context.Cluster
+    if ($Name -and $Name -ne $cluster.name -and $Name -ne "$($cluster.name).$($cluster.domain)") {
+        $PSCmdlet.WriteError((New-LabErrorRecord "The cluster '$Name' was not found." 'ClusterNotFound' 'ObjectNotFound' $Name))
+        return
+    }
+    [pscustomobject]@{
+        PSTypeName = 'Microsoft.FailoverClusters.PowerShell.Cluster'
+        Name       = $cluster.name
+        Domain     = $cluster.domain
+        Id         = $cluster.id
+    }
+}
+
+function Test-LabNodeUp($Node) {
+    # Down when the switch says so or its sshd is not running (the same check the control API makes).
+    $switches = Read-LabFile (Join-Path $Node.dir 'switches.json')
+    if ($switches -and $switches['down']) { return $false }
+    $pidFile = Join-Path $Node.dir 'sshd.pid'
+    if (-not (Test-Path $pidFile)) { return $false }
+    $processId = (Get-Content $pidFile -Raw).Trim()
+    $cmdline = "/proc/$processId/cmdline"
+    (Test-Path $cmdline) -and ((Get-Content $cmdline -Raw) -replace "`0", ' ').Contains((Join-Path $Node.dir 'sshd_config'))
+}
+
+function Get-ClusterNode {
+    [CmdletBinding()]
+    param([Parameter(Position = 0)] [string[]] $Name, [string] $Cluster)
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
+    if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+    foreach ($node in $context.Cluster.nodes) {
+        if ($Name -and $node.name -notin $Name -and $node.fqdn -notin $Name) { continue }
+        [pscustomobject]@{
+            PSTypeName = 'Microsoft.FailoverClusters.PowerShell.ClusterNode'
+            Name       = $node.name
+            Id         = $node.id
+            State      = if ($node.name -eq $context.NodeName -or (Test-LabNodeUp $node)) { 'Up' } else { 'Down' }
+            Cluster    = $context.Cluster.name
+        }
+    }
+    foreach ($missing in @($Name | Where-Object { $_ -and $_ -notin $context.Cluster.nodes.name -and $_ -notin $context.Cluster.nodes.fqdn })) {
+        $PSCmdlet.WriteError((New-LabErrorRecord "The cluster node '$missing' was not found." 'ClusterNodeNotFound' 'ObjectNotFound' $missing))
+    }
+}
+
+#endregion
+
+#region AzureStackHCI registration
+
+function Get-AzureStackHCI {
+    [CmdletBinding()]
+    param()
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
+    if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+    $registration = Read-LabFile (Join-Path $context.ClusterDir 'registration.json')
+    $status = 'NotYet'; $connection = 'NotYet'; $lastConnected = $null; $nextSync = $null; $registered = $null
+    if ($registration) {
+        $registered = ([DateTimeOffset] $registration.registrationDate).UtcDateTime
+        $status = 'Registered'
+        if ($registration['lastConnected']) {
+            $last = [DateTimeOffset] $registration.lastConnected
+            $lastConnected = $last.UtcDateTime
+            $nextSync = $last.AddHours(12).UtcDateTime
+            # The 30-day rule, on this node's clock.
+            $age = $context.Now - $last
+            $connection = if ($age.TotalDays -gt 30) { 'OutOfPolicy' } elseif ($age.TotalDays -gt 1) { 'NotConnectedRecently' } else { 'Connected' }
+            if ($age.TotalDays -gt 30) { $status = 'OutOfPolicy' }
+        }
+    }
+    [pscustomobject]@{
+        PSTypeName         = 'Microsoft.AzureStackHCI.Registration'
+        ClusterStatus      = 'Clustered'
+        RegistrationStatus = $status
+        RegistrationDate   = $registered
+        AzureResourceName  = if ($registration) { $registration.resourceName } else { $null }
+        AzureResourceUri   = if ($registration) { $registration.resourceArmId } else { $null }
+        ConnectionStatus   = $connection
+        LastConnected      = $lastConnected
+        NextSync           = $nextSync
+        IMDSAttestation    = 'Disabled'
+        DiagnosticLevel    = 'Basic'
+        Region             = if ($registration) { $registration.region } else { $null }
+    }
+}
+
+function New-AzureStackHCIRegistrationCertificate {
+    <# Self-signed RSA 2048 client-authentication certificate, kept with its key on this node; returns base64 DER. #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param()
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
+    if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+    $cluster = $context.Cluster
+    $rsa = [Security.Cryptography.RSA]::Create(2048)
+    try {
+        $subject = "CN=$($context.NodeName).$($cluster.domain), OU=$($cluster.name), O=AzureStackHCI"
+        $request = [Security.Cryptography.X509Certificates.CertificateRequest]::new($subject, $rsa,
+            [Security.Cryptography.HashAlgorithmName]::SHA256, [Security.Cryptography.RSASignaturePadding]::Pkcs1)
+        $request.CertificateExtensions.Add([Security.Cryptography.X509Certificates.X509KeyUsageExtension]::new(
+                [Security.Cryptography.X509Certificates.X509KeyUsageFlags]::DigitalSignature, $true))
+        $usages = [Security.Cryptography.OidCollection]::new()
+        $usages.Add([Security.Cryptography.Oid]::new('1.3.6.1.5.5.7.3.2', 'Client Authentication')) | Out-Null
+        $request.CertificateExtensions.Add([Security.Cryptography.X509Certificates.X509EnhancedKeyUsageExtension]::new($usages, $false))
+        $request.CertificateExtensions.Add([Security.Cryptography.X509Certificates.X509SubjectKeyIdentifierExtension]::new($request.PublicKey, $false))
+        # On this node's clock; two years is well past the 60-day rule.
+        $certificate = $request.CreateSelfSigned($context.Now.AddMinutes(-10), $context.Now.AddDays(730))
+        $path = Join-Path (Get-CertificateFolder $context) "$($certificate.Thumbprint).pfx"
+        [IO.File]::WriteAllBytes($path, $certificate.Export([Security.Cryptography.X509Certificates.X509ContentType]::Pkcs12))
+        if (-not $IsWindows) { [IO.File]::SetUnixFileMode($path, [IO.UnixFileMode] 'UserRead, UserWrite') }
+        $state = Get-NodeCertificateState $context
+        $state['thumbprint'] = $certificate.Thumbprint
+        Write-LabFile (Join-Path $context.NodeDir 'certificate.json') $state
+        [Convert]::ToBase64String($certificate.RawData)
+    }
+    finally { $rsa.Dispose() }
+}
+
+function Set-AzureStackHCIRegistrationCertificate {
+    <# Proves this node's certificate: a token from the authority by client assertion, then verifyCertificate. #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [string] $ServiceEndpoint,
+        [Parameter(Mandatory)] [string] $BillingServiceApiScope,
+        [string] $GraphServiceApiScope,
+        [Parameter(Mandatory)] [string] $AADAuthority,
+        [Parameter(Mandatory)] [string] $AppId,
+        [Parameter(Mandatory)] [string] $TenantId,
+        [Parameter(Mandatory)] [string] $CloudId,
+        [string] $CertificateThumbprint
+    )
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
+    if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+    $settings = @{
+        serviceEndpoint = $ServiceEndpoint; billingServiceApiScope = $BillingServiceApiScope; graphServiceApiScope = $GraphServiceApiScope
+        aadAuthority = $AADAuthority; appId = $AppId; tenantId = $TenantId; cloudId = $CloudId
+    }
+    try {
+        $certificate = Resolve-NodeCertificate $context $CertificateThumbprint
+        $verified = Invoke-HciService -Context $context -Registration $settings -Method Post -Action 'verifyCertificate' -Json @{} -Thumbprint $certificate.Thumbprint
+        $state = Get-NodeCertificateState $context
+        $state['thumbprint'] = $certificate.Thumbprint
+        $state['verified'] = $settings + @{ resourceId = $verified.resourceId; verifiedAt = [DateTimeOffset]::UtcNow.ToString('o') }
+        Write-LabFile (Join-Path $context.NodeDir 'certificate.json') $state
+    }
+    catch {
+        $PSCmdlet.WriteError((ConvertTo-ErrorRecord $_ 'SetRegistrationCertificateFailed' $context.NodeName))
+    }
+}
+
+function Remove-AzureStackHCIRegistrationCertificate {
+    [CmdletBinding(SupportsShouldProcess)]
+    param([string] $CertificateThumbprint)
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
+    if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+    $state = Get-NodeCertificateState $context
+    $thumbprints = if ($CertificateThumbprint) { @($CertificateThumbprint) } else { @(Get-ChildItem (Get-CertificateFolder $context) -Filter *.pfx | ForEach-Object BaseName) }
+    foreach ($thumbprint in $thumbprints) {
+        $path = Join-Path (Get-CertificateFolder $context) "$($thumbprint.ToUpperInvariant()).pfx"
+        if (-not (Test-Path $path)) {
+            $PSCmdlet.WriteError((New-LabErrorRecord "The certificate with thumbprint '$thumbprint' is not on node '$($context.NodeName)'." 'CertificateNotFound' 'ObjectNotFound' $thumbprint))
+            continue
+        }
+        if ($PSCmdlet.ShouldProcess($thumbprint, 'Remove registration certificate')) { Remove-Item $path -Force }
+    }
+    if ($state['thumbprint'] -and -not (Test-Path (Join-Path (Get-CertificateFolder $context) "$($state['thumbprint']).pfx"))) {
+        Remove-Item (Join-Path $context.NodeDir 'certificate.json') -Force -ErrorAction SilentlyContinue
+    }
+}
+
+function Set-AzureStackHCIRegistration {
+    <# Registers the cluster (all nodes see it) and runs the first sync with the census. #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [string] $ServiceEndpoint,
+        [Parameter(Mandatory)] [string] $BillingServiceApiScope,
+        [string] $GraphServiceApiScope,
+        [Parameter(Mandatory)] [string] $AADAuthority,
+        [Parameter(Mandatory)] [string] $AppId,
+        [Parameter(Mandatory)] [string] $TenantId,
+        [Parameter(Mandatory)] [string] $CloudId,
+        [Parameter(Mandatory)] [string] $SubscriptionId,
+        [string] $ObjectId,
+        [Parameter(Mandatory)] [string] $ResourceName,
+        [string] $ProviderNamespace = 'Microsoft.AzureStackHCI',
+        [Parameter(Mandatory)] [string] $ResourceArmId,
+        [string] $ServicePrincipalClientId,
+        [string] $CertificateThumbprint
+    )
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
+    if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+    $region = ([Uri] $ServiceEndpoint).Segments[-1].Trim('/')
+    $registration = @{
+        serviceEndpoint = $ServiceEndpoint; billingServiceApiScope = $BillingServiceApiScope; graphServiceApiScope = $GraphServiceApiScope
+        aadAuthority = $AADAuthority; appId = $AppId; tenantId = $TenantId; cloudId = $CloudId; subscriptionId = $SubscriptionId
+        objectId = $ObjectId; resourceName = $ResourceName; providerNamespace = $ProviderNamespace; resourceArmId = $ResourceArmId
+        servicePrincipalClientId = $ServicePrincipalClientId; region = $region; registeredBy = $context.NodeName
+    }
+    try {
+        $census = Get-Census $context
+        $result = Invoke-HciService -Context $context -Registration $registration -Method Put -Action 'registration' -Json $census -Thumbprint $CertificateThumbprint
+        $registration.registrationDate = if ($result.registrationTimestamp) { ([DateTimeOffset] $result.registrationTimestamp).ToString('o') } else { [DateTimeOffset]::UtcNow.ToString('o') }
+        $registration.lastConnected = if ($result.lastSyncTimestamp) { ([DateTimeOffset] $result.lastSyncTimestamp).ToString('o') } else { $null }
+        Write-LabFile (Join-Path $context.ClusterDir 'registration.json') $registration
+        $synced = Invoke-HciService -Context $context -Registration $registration -Method Post -Action 'sync' -Json $census -Thumbprint $CertificateThumbprint
+        Update-LastConnected $context $synced
+    }
+    catch {
+        $PSCmdlet.WriteError((ConvertTo-ErrorRecord $_ 'SetRegistrationFailed' $context.NodeName))
+    }
+}
+
+function Sync-AzureStackHCI {
+    [CmdletBinding()]
+    param()
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
+    if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+    $registration = Read-LabFile (Join-Path $context.ClusterDir 'registration.json')
+    if (-not $registration) {
+        $PSCmdlet.WriteError((New-LabErrorRecord "The cluster '$($context.Cluster.name)' is not registered with Azure. Register it first (Register-AzStackHCI)." 'ClusterNotRegistered' 'InvalidOperation' $context.NodeName))
+        return
+    }
+    try {
+        $result = Invoke-HciService -Context $context -Registration $registration -Method Post -Action 'sync' -Json (Get-Census $context)
+        Update-LastConnected $context $result
+    }
+    catch {
+        $PSCmdlet.WriteError((ConvertTo-ErrorRecord $_ 'SyncFailed' $context.NodeName))
+    }
+}
+
+function Remove-AzureStackHCIRegistration {
+    [CmdletBinding(SupportsShouldProcess)]
+    param([switch] $Force)
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
+    if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+    $path = Join-Path $context.ClusterDir 'registration.json'
+    $registration = Read-LabFile $path
+    if (-not $registration) { return }
+    if (-not $PSCmdlet.ShouldProcess($registration.resourceArmId, 'Remove the registration')) { return }
+    try {
+        Invoke-HciService -Context $context -Registration $registration -Method Delete -Action 'registration' | Out-Null
+    }
+    catch {
+        # A cluster the service no longer knows is unregistered already.
+        if ($_.Exception.Message -notmatch 'ClusterNotFound' -and -not $Force) {
+            $PSCmdlet.WriteError((ConvertTo-ErrorRecord $_ 'RemoveRegistrationFailed' $context.NodeName))
+            return
+        }
+    }
+    Remove-Item $path -Force
+}
+
+#endregion
+
+#region Arc integration
+
+function Get-ClusterArc($Context) {
+    $arc = Read-LabFile (Join-Path $Context.ClusterDir 'arc.json')
+    if ($arc) { $arc } else { @{ status = 'Disabled' } }
+}
+
+function Get-NodeArc([string] $NodeDir) {
+    $arc = Read-LabFile (Join-Path $NodeDir 'arc.json')
+    if ($arc) { $arc } else { @{ status = 'Disabled' } }
+}
+
+function Get-ArmToken($Context, $Arc, [string] $AccessToken, $Lab) {
+    if ($AccessToken) { return $AccessToken }
+    if (-not $Arc['appId'] -or -not $Arc['secret']) {
+        throw (New-LabException "Arc integration on cluster '$($Context.Cluster.name)' has no onboarding credentials. Run Initialize-AzureStackHCIArcIntegration with -AppId and -Secret, or pass -AccessToken." 'InvalidOperation')
+    }
+    Get-SecretToken -Context $Context -Authority $Lab.authorityEndpoint -TenantId $Arc.tenantId -AppId $Arc.appId -Secret $Arc.secret -Scope $Lab.resourceManagerEndpoint
+}
+
+function Get-LabConnection {
+    if (-not $env:HCI_LAB_JSON -or -not (Test-Path $env:HCI_LAB_JSON)) { throw (New-LabException 'The lab connection file (HCI_LAB_JSON) is missing: is the lab cloud running?') }
+    Get-Content $env:HCI_LAB_JSON -Raw | ConvertFrom-Json
+}
+
+function Get-MachineUri($Lab, $Arc, [string] $NodeName) {
+    "$($Lab.resourceManagerEndpoint.TrimEnd('/'))/subscriptions/$($Arc.subscriptionId)/resourceGroups/$($Arc.resourceGroup)/providers/Microsoft.HybridCompute/machines/$NodeName" +
+    "?api-version=$script:HybridComputeApiVersion"
+}
+
+function Get-AzureStackHCIArcIntegration {
+    [CmdletBinding()]
+    param()
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
+    if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+    $arc = Get-ClusterArc $context
+    $nodes = [ordered]@{}
+    if ($arc.status -ne 'Disabled' -or ($context.Cluster.nodes | Where-Object { (Get-NodeArc $_.dir).status -ne 'Disabled' })) {
+        foreach ($node in $context.Cluster.nodes) { $nodes[$node.name] = (Get-NodeArc $node.dir).status }
+    }
+    [pscustomobject]@{
+        PSTypeName       = 'Microsoft.AzureStackHCI.ArcIntegration'
+        ClusterArcStatus = $arc.status
+        NodesArcStatus   = $nodes
+        ApplicationId    = $arc['appId']
+    }
+}
+
+function Initialize-AzureStackHCIArcIntegration {
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [string] $TenantId,
+        [Parameter(Mandatory)] [string] $SubscriptionId,
+        [Parameter(Mandatory)] [string] $Region,
+        [Parameter(Mandatory)] [string] $ResourceGroup,
+        [string] $AppId,
+        $Secret,
+        [string] $Cloud = 'AzureCloud'
+    )
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
+    if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+    if ($Secret -is [securestring]) { $Secret = [Net.NetworkCredential]::new('', $Secret).Password }
+    # The lab nodes know one cloud, the lab's; the name is kept as given.
+    Write-LabFile (Join-Path $context.ClusterDir 'arc.json') @{
+        status = 'Enabled'; tenantId = $TenantId; subscriptionId = $SubscriptionId; region = $Region; resourceGroup = $ResourceGroup
+        appId = $AppId; secret = [string] $Secret; cloud = $Cloud
+    }
+}
+
+function Enable-AzureStackHCIArcIntegration {
+    <# What the Arc agent's connect does: sign in and create or update Microsoft.HybridCompute/machines/<node>. #>
+    [CmdletBinding()]
+    param(
+        [string] $AccessToken,
+        [string] $AgentInstallerLogFile,
+        [string] $AgentInstallerName,
+        [string] $AgentExecutablePath
+    )
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
+    if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+    $arc = Get-ClusterArc $context
+    $registration = Read-LabFile (Join-Path $context.ClusterDir 'registration.json')
+    try {
+        if ($arc.status -ne 'Enabled') {
+            throw (New-LabException "Arc integration is not initialized on cluster '$($context.Cluster.name)' (ClusterArcStatus is $($arc.status)). Run Initialize-AzureStackHCIArcIntegration first.")
+        }
+        if (-not $registration) {
+            throw (New-LabException "The cluster '$($context.Cluster.name)' is not registered with Azure; Arc integration needs the cluster resource.")
+        }
+        $lab = Get-LabConnection
+        $token = Get-ArmToken $context $arc $AccessToken $lab
+        $uri = Get-MachineUri $lab $arc $context.NodeName
+        $body = @{
+            location   = $arc.region
+            identity   = @{ type = 'SystemAssigned' }
+            properties = @{
+                parentClusterResourceId = $registration.resourceArmId
+                osName = 'windows'; osType = 'windows'; osVersion = $script:OsInfo.osVersion
+                machineFqdn = $context.Node.fqdn; clientPublicKey = $null; agentVersion = '1.45.0'; status = 'Connected'
+            }
+        }
+        $response = Invoke-LabCloud -Context $context -Method Put -Uri $uri -Headers @{ Authorization = "Bearer $token" } -Json $body
+        if ($response.Status -ge 300) {
+            throw (New-LabException "Arc agent failed to onboard machine '$($context.NodeName)' (HTTP $($response.Status)): $(Get-CloudErrorText $response)")
+        }
+        Write-LabFile (Join-Path $context.NodeDir 'arc.json') @{ status = 'Enabled'; resourceId = $response.Body.id; enabledAt = [DateTimeOffset]::UtcNow.ToString('o') }
+        "Arc agent process succeeded to onboard machine '$($context.NodeName)' as $($response.Body.id)."
+    }
+    catch {
+        $PSCmdlet.WriteError((ConvertTo-ErrorRecord $_ 'EnableArcIntegrationFailed' $context.NodeName))
+    }
+}
+
+function Disable-AzureStackHCIArcIntegration {
+    [CmdletBinding()]
+    param(
+        [string] $AccessToken,
+        [string] $AgentUninstallerLogFile,
+        [string] $AgentInstallerName,
+        [string] $AgentExecutablePath
+    )
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
+    if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+    $nodeArc = Get-NodeArc $context.NodeDir
+    try {
+        if ($nodeArc['resourceId']) {
+            $lab = Get-LabConnection
+            $arc = Get-ClusterArc $context
+            $token = Get-ArmToken $context $arc $AccessToken $lab
+            $uri = "$($lab.resourceManagerEndpoint.TrimEnd('/'))$($nodeArc.resourceId)?api-version=$script:HybridComputeApiVersion"
+            $response = Invoke-LabCloud -Context $context -Method Delete -Uri $uri -Headers @{ Authorization = "Bearer $token" }
+            if ($response.Status -ge 300 -and $response.Status -ne 404) {
+                throw (New-LabException "Arc agent failed to disconnect machine '$($context.NodeName)' (HTTP $($response.Status)): $(Get-CloudErrorText $response)")
+            }
+        }
+        Write-LabFile (Join-Path $context.NodeDir 'arc.json') @{ status = 'Disabled' }
+    }
+    catch {
+        $PSCmdlet.WriteError((ConvertTo-ErrorRecord $_ 'DisableArcIntegrationFailed' $context.NodeName))
+    }
+}
+
+function Clear-AzureStackHCIArcIntegration {
+    [CmdletBinding()]
+    param([switch] $SetDisableInProgress)
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
+    if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+    $path = Join-Path $context.ClusterDir 'arc.json'
+    if ($SetDisableInProgress) {
+        $arc = Get-ClusterArc $context
+        $arc.status = 'DisableInProgress'
+        Write-LabFile $path $arc
+    }
+    else {
+        Remove-Item $path -Force -ErrorAction SilentlyContinue
+    }
+}
+
+#endregion
+
+Export-ModuleMember -Function @(
+    'Get-Cluster', 'Get-ClusterNode',
+    'Get-AzureStackHCI', 'New-AzureStackHCIRegistrationCertificate', 'Set-AzureStackHCIRegistrationCertificate',
+    'Remove-AzureStackHCIRegistrationCertificate', 'Set-AzureStackHCIRegistration', 'Sync-AzureStackHCI',
+    'Remove-AzureStackHCIRegistration',
+    'Get-AzureStackHCIArcIntegration', 'Initialize-AzureStackHCIArcIntegration', 'Enable-AzureStackHCIArcIntegration',
+    'Disable-AzureStackHCIArcIntegration', 'Clear-AzureStackHCIArcIntegration'
+)

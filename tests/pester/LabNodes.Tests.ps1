@@ -1,0 +1,356 @@
+# The lab nodes (tests/lab/LabNodes.psm1, tests/lab/node): real PowerShell remoting over SSH to a 3-node lab cluster
+# with the node-side OS commands, against a lab cloud of its own. The suite starts and stops that lab itself
+# (its own -Root), so it does not depend on the lab the other suites share. Lab nodes need Linux (sshd per node).
+
+Describe 'Lab nodes' -Skip:(-not $IsLinux) {
+    BeforeAll {
+        $labScripts = Join-Path $PSScriptRoot '../lab'
+        Import-Module (Join-Path $labScripts 'LabNodes.psm1') -Force
+        $root = Join-Path ([IO.Path]::GetTempPath()) "azstackhci-labnodes-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+
+        function Get-OutsideSnapshot {
+            # What the lab may touch outside its folder: ~/.ssh (the Include line), /run/sshd, /etc/hosts.
+            $sshHome = Join-Path ([Environment]::GetFolderPath('UserProfile')) '.ssh'
+            [ordered]@{
+                sshHome   = @(if (Test-Path $sshHome) { Get-ChildItem -Force $sshHome | ForEach-Object { "$($_.Name):$(if (-not $_.PSIsContainer) { (Get-FileHash $_.FullName).Hash })" } } else { '<none>' }) -join ';'
+                runSshd   = Test-Path /run/sshd
+                etcHosts  = (Get-FileHash /etc/hosts).Hash
+                homeItems = @(Get-ChildItem -Force ([Environment]::GetFolderPath('UserProfile')) | ForEach-Object Name) -join ';'
+            } | ConvertTo-Json -Compress
+        }
+
+        # HTTPS to this lab trusts its CA explicitly (chain validation with the lab CA as the only root): this
+        # process's SSL_CERT_FILE, read once at start, may name another lab's bundle.
+        function Initialize-LabHttp([string] $CaPath) {
+            $policy = [Security.Cryptography.X509Certificates.X509ChainPolicy]::new()
+            $policy.TrustMode = [Security.Cryptography.X509Certificates.X509ChainTrustMode]::CustomRootTrust
+            $policy.CustomTrustStore.Add([Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPem([IO.File]::ReadAllText($CaPath))) | Out-Null
+            $policy.RevocationMode = [Security.Cryptography.X509Certificates.X509RevocationMode]::NoCheck
+            $handler = [Net.Http.SocketsHttpHandler]::new()
+            $handler.SslOptions.CertificateChainPolicy = $policy
+            $script:http = [Net.Http.HttpClient]::new($handler)
+        }
+
+        function Invoke-LabApi {
+            param([string] $Method = 'GET', [Parameter(Mandatory)] [string] $Uri, $Body, [hashtable] $Form, [string] $Token)
+            $request = [Net.Http.HttpRequestMessage]::new([Net.Http.HttpMethod]::new($Method), $Uri)
+            if ($Token) { $request.Headers.Authorization = [Net.Http.Headers.AuthenticationHeaderValue]::new('Bearer', $Token) }
+            if ($Form) {
+                $pairs = [Collections.Generic.Dictionary[string, string]]::new()
+                foreach ($key in $Form.Keys) { $pairs[$key] = [string] $Form[$key] }
+                $request.Content = [Net.Http.FormUrlEncodedContent]::new($pairs)
+            }
+            elseif ($null -ne $Body) {
+                $request.Content = [Net.Http.StringContent]::new((ConvertTo-Json -InputObject $Body -Depth 10 -Compress), [Text.Encoding]::UTF8, 'application/json')
+            }
+            $response = $script:http.SendAsync($request).GetAwaiter().GetResult()
+            $text = $response.Content.ReadAsStringAsync().GetAwaiter().GetResult()
+            [pscustomobject]@{ Status = [int] $response.StatusCode; Body = if ($text) { $text | ConvertFrom-Json } else { $null }; Text = $text }
+        }
+
+        function Set-NodeSwitch([string] $Node, [hashtable] $Switches = @{}) {
+            $result = Invoke-LabApi -Method PUT -Uri "$($lab.controlEndpoint)nodes/$($cluster.name)/$Node" -Body $Switches
+            $result.Status | Should -Be 200 -Because $result.Text
+            $result.Body
+        }
+
+        function Get-CiToken([string] $Resource) {
+            $result = Invoke-LabApi -Method POST -Uri "$($lab.authorityEndpoint)$($lab.tenantId)/oauth2/v2.0/token" -Form @{
+                client_id = $lab.servicePrincipals.ci.appId; client_secret = $lab.servicePrincipals.ci.secret
+                grant_type = 'client_credentials'; scope = $Resource.TrimEnd('/') + '/.default'
+            }
+            $result.Status | Should -Be 200 -Because $result.Text
+            $result.Body.access_token
+        }
+
+        $outsideBefore = Get-OutsideSnapshot
+        $startOutput = & (Join-Path $labScripts 'Start-Lab.ps1') -Nodes 3 -Root $root 6>&1
+        $labJson = [string] ($startOutput | Select-Object -Last 1)
+        $lab = Get-Content $labJson -Raw | ConvertFrom-Json
+        $cluster = $lab.clusters[0]
+        Initialize-LabHttp $lab.caCertificate
+    }
+
+    AfterAll {
+        Get-PSSession | Remove-PSSession -ErrorAction SilentlyContinue
+        if ($root -and (Test-Path $root)) {
+            & (Join-Path $labScripts 'Stop-Lab.ps1') -Root $root 6>$null
+            Remove-Item $root -Recurse -Force -ErrorAction SilentlyContinue
+        }
+    }
+
+    Context 'Nodes' {
+        It 'lists the cluster and its nodes in lab.json' {
+            $labJson | Should -Be (Join-Path $root 'lab.json')
+            $lab.clusters.Count | Should -Be 1
+            $cluster | Should -BeOfType [pscustomobject]
+            $cluster.name | Should -Be 'hcicluster1'
+            $cluster.domain | Should -Be 'hcicluster1.lab.local'
+            $cluster.nodes | Should -Be @('node1', 'node2', 'node3')
+        }
+
+        It 'opens sessions to all nodes in parallel by name alone, with strict host key checking' {
+            $script:sessions = New-PSSession -HostName node1, node2, node3 -ErrorAction Stop
+            $sessions.Count | Should -Be 3
+            $sessions.State | Should -Be @('Opened', 'Opened', 'Opened')
+            $seen = Invoke-Command -Session $sessions { [pscustomobject]@{ Name = $env:HCI_NODE_NAME; Version = $PSVersionTable.PSVersion.ToString() } }
+            ($seen | ForEach-Object { "$($_.PSComputerName)=$($_.Name)" } | Sort-Object) | Should -Be @('node1=node1', 'node2=node2', 'node3=node3')
+            $seen.Version | Should -Be @('7.6.9', '7.6.9', '7.6.9')
+            # The FQDN resolves to the same node; the known_hosts file pins each node's own host key.
+            $fqdn = New-PSSession -HostName "node2.$($cluster.domain)" -ErrorAction Stop
+            Invoke-Command -Session $fqdn { $env:HCI_NODE_NAME } | Should -Be 'node2'
+            Remove-PSSession $fqdn
+            Get-Content (Join-Path $root 'ssh/known_hosts') | Select-String '^node1,' | Should -Not -BeNullOrEmpty
+            (Get-Content (Join-Path $root 'ssh/known_hosts') | ForEach-Object { $_.Split(' ')[2] } | Select-Object -Unique).Count | Should -Be 3
+        }
+
+        It 'has every node report the same cluster and a certificate of its own' {
+            $results = Invoke-Command -Session $sessions {
+                [pscustomobject]@{ Cluster = Get-Cluster; Nodes = @(Get-ClusterNode); Certificate = New-AzureStackHCIRegistrationCertificate; Status = Get-AzureStackHCI }
+            }
+            ($results.Cluster.Id | Select-Object -Unique).Count | Should -Be 1
+            $results[0].Cluster.Name | Should -Be 'hcicluster1'
+            $results[0].Cluster.Domain | Should -Be 'hcicluster1.lab.local'
+            $results | ForEach-Object { ($_.Nodes | ForEach-Object { "$($_.Name):$($_.State)" }) -join ',' | Should -Be 'node1:Up,node2:Up,node3:Up' }
+            $results.Status.RegistrationStatus | Should -Be @('NotYet', 'NotYet', 'NotYet')
+            $script:certificates = @{}
+            foreach ($result in $results) {
+                $certificate = [Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadCertificate([Convert]::FromBase64String($result.Certificate))
+                $certificate.HasPrivateKey | Should -BeFalse
+                $certificate.PublicKey.GetRSAPublicKey().KeySize | Should -Be 2048
+                $certificate.Subject | Should -Match "CN=$($result.PSComputerName)\.hcicluster1\.lab\.local"
+                $certificate.Extensions.Where({ $_ -is [Security.Cryptography.X509Certificates.X509EnhancedKeyUsageExtension] }).EnhancedKeyUsages.Value | Should -Contain '1.3.6.1.5.5.7.3.2'
+                ($certificate.NotAfter - [DateTime]::Now).TotalDays | Should -BeGreaterThan 60
+                $certificates[$result.PSComputerName] = $certificate
+            }
+            ($certificates.Values.Thumbprint | Select-Object -Unique).Count | Should -Be 3
+        }
+
+        It 'keeps each node''s private keys to itself' {
+            $other = $certificates['node2'].Thumbprint
+            $err = $null
+            Invoke-Command -Session ($sessions | Where-Object ComputerName -EQ 'node1') {
+                Set-AzureStackHCIRegistrationCertificate -ServiceEndpoint https://127.0.0.1:1/eastus/ -BillingServiceApiScope https://127.0.0.1:1/ `
+                    -AADAuthority https://127.0.0.1:1/ -AppId 'a' -TenantId 't' -CloudId 'c' -CertificateThumbprint $using:other
+            } -ErrorVariable err -ErrorAction SilentlyContinue
+            $err.Count | Should -Be 1
+            $err[0].Exception.Message | Should -Match "thumbprint '$other' is not in the certificate store of node 'node1'"
+        }
+
+        It 'writes node errors as the OS does: non-terminating, terminating with -ErrorAction Stop' {
+            Set-NodeSwitch node1 @{ failCommand = 'Get-Cluster'; latencyMs = 200 } | Out-Null
+            try {
+                $node1 = $sessions | Where-Object ComputerName -EQ 'node1'
+                $watch = [Diagnostics.Stopwatch]::StartNew()
+                $output = Invoke-Command -Session $node1 { Get-Cluster; 'continued' } -ErrorVariable err -ErrorAction SilentlyContinue
+                $watch.ElapsedMilliseconds | Should -BeGreaterOrEqual 200
+                $output | Should -Be 'continued'
+                $err[0].FullyQualifiedErrorId | Should -Match 'LabNodeCommandFault'
+                $output = Invoke-Command -Session $node1 { try { Get-Cluster -ErrorAction Stop; 'continued' } catch { "stopped: $($_.Exception.Message)" } }
+                $output | Should -BeLike 'stopped: Get-Cluster failed on node*'
+            }
+            finally { Set-NodeSwitch node1 | Out-Null }
+        }
+
+        It 'makes a stopped node unreachable and reported Down by the others, and restarts it with its state' {
+            try {
+                $state = Set-NodeSwitch node3 @{ down = $true }
+                $state.running | Should -BeFalse
+                { New-PSSession -HostName node3 -ErrorAction Stop } | Should -Throw
+                $deadline = [DateTime]::UtcNow.AddSeconds(10)
+                while (($sessions | Where-Object ComputerName -EQ 'node3').State -ne 'Broken' -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+                ($sessions | Where-Object ComputerName -EQ 'node3').State | Should -Be 'Broken'
+                $view = Invoke-Command -Session ($sessions | Where-Object ComputerName -NE 'node3') { Get-ClusterNode | ForEach-Object { "$($_.Name):$($_.State)" } }
+                $view | Group-Object PSComputerName | ForEach-Object { $_.Group -join ',' | Should -Be 'node1:Up,node2:Up,node3:Down' }
+            }
+            finally {
+                $state = Set-NodeSwitch node3
+                $script:sessions = @($sessions | Where-Object ComputerName -NE 'node3') + (New-PSSession -HostName node3 -ErrorAction Stop)
+            }
+            $state.running | Should -BeTrue
+            # Its state survived the restart: the certificate with its private key is still in its store.
+            Invoke-Command -Session ($sessions | Where-Object ComputerName -EQ 'node3') { Get-ChildItem (Join-Path $env:HCI_NODE_STATE 'certs') | ForEach-Object BaseName } |
+                Should -Be $certificates['node3'].Thumbprint
+        }
+    }
+
+    Context 'Against the lab cloud' {
+        BeforeAll {
+            $arm = $lab.resourceManagerEndpoint.TrimEnd('/')
+            $graph = $lab.graphEndpoint.TrimEnd('/')
+            $armToken = Get-CiToken $lab.resourceManagerEndpoint
+            $graphToken = Get-CiToken $lab.graphEndpoint
+            $subscription = "/subscriptions/$($lab.subscriptionId)"
+            $resourceGroup = "$subscription/resourceGroups/labnodes-rg"
+            function Invoke-Arm([string] $Method, [string] $Path, $Body) {
+                $separator = if ($Path.Contains('?')) { '&' } else { '?' }
+                Invoke-LabApi -Method $Method -Uri "$arm$Path$(if ($Path -notmatch 'api-version') { "$($separator)api-version=2022-09-01" })" -Body $Body -Token $armToken
+            }
+            function Invoke-Graph([string] $Method, [string] $Path, $Body) { Invoke-LabApi -Method $Method -Uri "$graph/v1.0/$Path" -Body $Body -Token $graphToken }
+
+            foreach ($namespace in 'Microsoft.AzureStackHCI', 'Microsoft.HybridCompute') {
+                (Invoke-Arm POST "$subscription/providers/$namespace/register").Status | Should -Be 200
+            }
+            (Invoke-Arm PUT $resourceGroup @{ location = 'eastus' }).Status | Should -BeIn 200, 201
+
+            # The cluster's application with the Azure Stack HCI service's app roles granted (admin consent).
+            $app = (Invoke-Graph POST 'applications' @{ displayName = 'hcicluster1' }).Body
+            $sp = (Invoke-Graph POST 'servicePrincipals' @{ appId = $app.appId }).Body
+            $hciSp = (Invoke-Graph GET "servicePrincipals(appId='1322e676-dee7-41ee-a874-ac923822781c')").Body
+            foreach ($role in $hciSp.appRoles | Where-Object value -Like 'Cluster*') {
+                $granted = Invoke-Graph POST "servicePrincipals/$($sp.id)/appRoleAssignments" @{ principalId = $sp.id; resourceId = $hciSp.id; appRoleId = $role.id }
+                $granted.Status | Should -Be 201 -Because $granted.Text
+            }
+            $clusterId = "$resourceGroup/providers/Microsoft.AzureStackHCI/clusters/hcicluster1"
+            $created = Invoke-Arm PUT "$($clusterId)?api-version=2024-04-01" @{ location = 'eastus'; properties = @{ aadClientId = $app.appId; aadTenantId = $lab.tenantId } }
+            $created.Status | Should -BeIn 200, 201 -Because $created.Text
+            $resource = $created.Body
+            $registration = @{
+                ServiceEndpoint = $resource.properties.serviceEndpoint; BillingServiceApiScope = $lab.hciServiceEndpoint
+                GraphServiceApiScope = $lab.graphEndpoint; AADAuthority = $lab.authorityEndpoint; AppId = $app.appId
+                TenantId = $lab.tenantId; CloudId = $resource.properties.cloudId
+            }
+            $node = @{}
+            foreach ($session in $sessions) { $node[$session.ComputerName] = $session }
+        }
+
+        It 'gets a token with a node''s certificate only after the certificate was added to the application' {
+            $before = Invoke-Command -Session $node.node1 { param($r) Set-AzureStackHCIRegistrationCertificate @r } -ArgumentList $registration -ErrorVariable err -ErrorAction SilentlyContinue
+            $err.Count | Should -Be 1
+            $err[0].Exception.Message | Should -Match 'AADSTS700027'
+            $err[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
+
+            $keys = @($certificates.Values | ForEach-Object { @{ type = 'AsymmetricX509Cert'; usage = 'Verify'; key = [Convert]::ToBase64String($_.RawData) } })
+            $patched = Invoke-Graph PATCH "applications/$($app.id)" @{ keyCredentials = $keys }
+            $patched.Status | Should -Be 204 -Because $patched.Text
+
+            Invoke-Command -Session $sessions { param($r) Set-AzureStackHCIRegistrationCertificate @r -ErrorAction Stop; 'verified' } -ArgumentList $registration |
+                Should -Be @('verified', 'verified', 'verified')
+        }
+
+        It 'registers the cluster from one node, which all nodes then see, and its sync shows up on the ARM resource' {
+            $arguments = $registration + @{ SubscriptionId = $lab.subscriptionId; ResourceName = 'hcicluster1'; ResourceArmId = $clusterId; ObjectId = $app.id; ServicePrincipalClientId = $sp.id }
+            Invoke-Command -Session $node.node1 { param($r) Set-AzureStackHCIRegistration @r -ErrorAction Stop } -ArgumentList $arguments
+            $status = Invoke-Command -Session $sessions { Get-AzureStackHCI }
+            $status.RegistrationStatus | Should -Be @('Registered', 'Registered', 'Registered')
+            $status[0].AzureResourceUri | Should -Be $clusterId
+            $status[0].Region | Should -Be 'eastus'
+            $status[0].NextSync | Should -Not -BeNullOrEmpty
+
+            $first = (Invoke-Arm GET "$($clusterId)?api-version=2024-04-01").Body.properties
+            $first.status | Should -Be 'ConnectedRecently'
+            $first.reportedProperties.clusterName | Should -Be 'hcicluster1'
+            $first.reportedProperties.nodes.name | Should -Be @('node1', 'node2', 'node3')
+            Start-Sleep -Milliseconds 20
+            Invoke-Command -Session $node.node3 { Sync-AzureStackHCI -ErrorAction Stop }
+            $second = (Invoke-Arm GET "$($clusterId)?api-version=2024-04-01").Body.properties
+            [DateTimeOffset] $second.lastSyncTimestamp | Should -BeGreaterThan ([DateTimeOffset] $first.lastSyncTimestamp)
+        }
+
+        It 'has the authority reject a node whose clock is off (AADSTS700024, AADSTS700027), and fail a node without connectivity' {
+            try {
+                Set-NodeSwitch node2 @{ clockSkewSeconds = 3600 } | Out-Null
+                Invoke-Command -Session $node.node2 { Sync-AzureStackHCI } -ErrorVariable err -ErrorAction SilentlyContinue
+                $err.Count | Should -Be 1
+                $err[0].Exception.Message | Should -Match 'AADSTS700024'
+
+                Set-NodeSwitch node2 @{ clockSkewSeconds = 31 * 86400 } | Out-Null
+                (Invoke-Command -Session $node.node2 { Get-AzureStackHCI }).RegistrationStatus | Should -Be 'OutOfPolicy'
+
+                Set-NodeSwitch node2 @{ noConnectivity = $true } | Out-Null
+                Invoke-Command -Session $node.node2 { Sync-AzureStackHCI } -ErrorVariable err -ErrorAction SilentlyContinue
+                $err[0].Exception.Message | Should -Match 'No route to host'
+                $err[0].CategoryInfo.Category | Should -Be 'ConnectionError'
+            }
+            finally { Set-NodeSwitch node2 | Out-Null }
+            Invoke-Command -Session $node.node2 { Sync-AzureStackHCI -ErrorAction Stop }
+
+            # A certificate made while the clock was two days ahead is not valid yet once the clock is right (the seed's trap).
+            Set-NodeSwitch node2 @{ clockSkewSeconds = 2 * 86400 } | Out-Null
+            $future = [Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadCertificate([Convert]::FromBase64String((Invoke-Command -Session $node.node2 { New-AzureStackHCIRegistrationCertificate })))
+            Set-NodeSwitch node2 | Out-Null
+            $keys = @($certificates.Values + $future | ForEach-Object { @{ type = 'AsymmetricX509Cert'; usage = 'Verify'; key = [Convert]::ToBase64String($_.RawData) } })
+            (Invoke-Graph PATCH "applications/$($app.id)" @{ keyCredentials = $keys }).Status | Should -Be 204
+            Invoke-Command -Session $node.node2 { param($r) Set-AzureStackHCIRegistrationCertificate @r } -ArgumentList ($registration + @{ CertificateThumbprint = $future.Thumbprint }) -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].Exception.Message | Should -Match 'AADSTS700027'
+            Invoke-Command -Session $node.node2 { param($r) Set-AzureStackHCIRegistrationCertificate @r -ErrorAction Stop } -ArgumentList ($registration + @{ CertificateThumbprint = $certificates['node2'].Thumbprint })
+        }
+
+        It 'enables Arc on every node: RBAC applies, then three machines show Connected in arcSettings' {
+            $arcApp = (Invoke-Graph POST 'applications' @{ displayName = 'hcicluster1.arc' }).Body
+            $arcSp = (Invoke-Graph POST 'servicePrincipals' @{ appId = $arcApp.appId }).Body
+            $secret = (Invoke-Graph POST "applications/$($arcApp.id)/addPassword" @{ passwordCredential = @{ displayName = 'arc' } }).Body.secretText
+            $secret | Should -Not -BeNullOrEmpty
+            $initialize = @{ TenantId = $lab.tenantId; SubscriptionId = $lab.subscriptionId; Region = 'eastus'; ResourceGroup = 'labnodes-rg'; AppId = $arcApp.appId; Secret = $secret; Cloud = $lab.environmentName }
+            Invoke-Command -Session $node.node1 { param($i) Initialize-AzureStackHCIArcIntegration @i -ErrorAction Stop } -ArgumentList $initialize
+
+            # Without the Onboarding role the machine PUT is refused, as in Azure.
+            Invoke-Command -Session $node.node1 { Enable-AzureStackHCIArcIntegration } -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+            $err[0].Exception.Message | Should -Match 'AuthorizationFailed'
+
+            # Azure Connected Machine Onboarding and Resource Administrator (to delete), as Register-AzStackHCI assigns them.
+            foreach ($role in 'b64e21ea-ac4e-4cdf-9dc9-5b892992bee7', 'cd570a14-e51a-42ad-bac8-bafd67325302') {
+                $assignment = Invoke-Arm PUT "$resourceGroup/providers/Microsoft.Authorization/roleAssignments/$([guid]::NewGuid())?api-version=2022-04-01" @{
+                    properties = @{ roleDefinitionId = "$subscription/providers/Microsoft.Authorization/roleDefinitions/$role"; principalId = $arcSp.id; principalType = 'ServicePrincipal' }
+                }
+                $assignment.Status | Should -Be 201 -Because $assignment.Text
+            }
+            $output = Invoke-Command -Session $sessions { Enable-AzureStackHCIArcIntegration -ErrorAction Stop }
+            $output | ForEach-Object { $_ | Should -Match 'Arc agent process succeeded to onboard machine' }
+            $arc = Invoke-Command -Session $node.node2 { Get-AzureStackHCIArcIntegration }
+            $arc.ClusterArcStatus | Should -Be 'Enabled'
+            $arc.ApplicationId | Should -Be $arcApp.appId
+            ($arc.NodesArcStatus.GetEnumerator() | Sort-Object Key | ForEach-Object { "$($_.Key)=$($_.Value)" }) | Should -Be @('node1=Enabled', 'node2=Enabled', 'node3=Enabled')
+
+            $put = Invoke-Arm PUT "$clusterId/arcSettings/default?api-version=2023-03-01" @{ properties = @{ arcInstanceResourceGroup = 'labnodes-rg' } }
+            $put.Status | Should -BeIn 200, 201 -Because $put.Text
+            $settings = (Invoke-Arm GET "$clusterId/arcSettings/default?api-version=2023-03-01").Body.properties
+            ($settings.perNodeDetails | ForEach-Object { "$($_.name)=$($_.state)" }) | Should -Be @('node1=Connected', 'node2=Connected', 'node3=Connected')
+            $settings.aggregateState | Should -Be 'Connected'
+            (Invoke-Arm GET "$resourceGroup/providers/Microsoft.HybridCompute/machines/node2?api-version=2022-12-27").Body.properties.parentClusterResourceId | Should -Be $clusterId
+
+            Invoke-Command -Session $node.node3 { Disable-AzureStackHCIArcIntegration -ErrorAction Stop }
+            (Invoke-Arm GET "$resourceGroup/providers/Microsoft.HybridCompute/machines/node3?api-version=2022-12-27").Status | Should -Be 404
+            (Invoke-Command -Session $node.node1 { Get-AzureStackHCIArcIntegration }).NodesArcStatus['node3'] | Should -Be 'Disabled'
+        }
+
+        It 'unregisters: the registration and the certificates go' {
+            Invoke-Command -Session $node.node1 { Remove-AzureStackHCIRegistration -ErrorAction Stop }
+            (Invoke-Command -Session $sessions { Get-AzureStackHCI }).RegistrationStatus | Should -Be @('NotYet', 'NotYet', 'NotYet')
+            (Invoke-Arm GET "$($clusterId)?api-version=2024-04-01").Body.properties.connectivityStatus | Should -Be 'Disconnected'
+            Invoke-Command -Session $sessions { Remove-AzureStackHCIRegistrationCertificate -ErrorAction Stop; @(Get-ChildItem (Join-Path $env:HCI_NODE_STATE 'certs')).Count } |
+                Should -Be @(0, 0, 0)
+        }
+
+        It 'resets every node to a fresh one with POST /nodes/reset' {
+            Set-NodeSwitch node2 @{ down = $true; latencyMs = 100 } | Out-Null
+            Invoke-Command -Session $node.node1 { New-AzureStackHCIRegistrationCertificate } | Out-Null
+            $reset = Invoke-LabApi -Method POST -Uri "$($lab.controlEndpoint)nodes/reset"
+            $reset.Status | Should -Be 200
+            $reset.Body | ForEach-Object { "$($_.node):$($_.running):$($_.latencyMs)" } | Should -Be @('node1:True:0', 'node2:True:0', 'node3:True:0')
+            Invoke-Command -Session $node.node1 { @(Get-ChildItem (Join-Path $env:HCI_NODE_STATE 'certs')).Count } | Should -Be 0
+            $again = New-PSSession -HostName node2 -ErrorAction Stop
+            (Invoke-Command -Session $again { Get-AzureStackHCIArcIntegration }).ClusterArcStatus | Should -Be 'Disabled'
+            Remove-PSSession $again
+        }
+    }
+
+    Context 'Stopping the lab' {
+        It 'leaves no sshd or pwsh process and no file outside the lab folder' {
+            $listeners = @(Get-LabRunningClusters $root | ForEach-Object { $_.nodes } | ForEach-Object { Get-LabNodeProcessId $_ })
+            $listeners.Count | Should -Be 3
+            $tree = @(Get-LabProcessTree $listeners)
+            # Sessions are still open: each node serves one (sshd connection process and its pwsh).
+            $tree.Count | Should -BeGreaterThan 3
+            & (Join-Path $labScripts 'Stop-Lab.ps1') -Root $root 6>$null
+            @($tree | Where-Object { Test-LabProcessAlive $_ }) | Should -BeNullOrEmpty
+            $strays = foreach ($entry in Get-ChildItem /proc -Directory | Where-Object Name -Match '^\d+$') {
+                $commandLine = try { [IO.File]::ReadAllText("$($entry.FullName)/cmdline").Replace([char] 0, ' ') } catch { '' }
+                if ($commandLine.Contains($root) -and (Test-LabProcessAlive $entry.Name)) { $commandLine }
+            }
+            $strays | Should -BeNullOrEmpty
+            Get-OutsideSnapshot | Should -Be $outsideBefore
+            (Get-Content (Join-Path $root 'nodes/outside.json') -Raw | ConvertFrom-Json -AsHashtable).Keys | Should -BeNullOrEmpty
+        }
+    }
+}
