@@ -18,6 +18,7 @@
     CmdletsToExport        = @(
         'Add-AzStackHCIEnvironment'
         'Get-AzStackHCIEnvironment'
+        'Register-AzStackHCI'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

@@ -41,7 +41,7 @@ namespace Az.StackHCI.Core.Identity
             AccessToken token;
             try
             {
-                token = await credential.GetTokenAsync(new TokenRequestContext(new[] { environment.ResourceManagerScope }), cancellationToken).ConfigureAwait(false);
+                token = await credential.GetTokenAsync(new TokenRequestContext(new[] { environment.ResourceManagerScope }, isCaeEnabled: true), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is AuthenticationFailedException || ex is CredentialUnavailableException)
             {

@@ -24,7 +24,8 @@ namespace Az.StackHCI.Remoting
         public PowerShellNodeConnector(NodeConnectionSettings settings, int throttleLimit)
         {
             _settings = settings;
-            _pool = RunspaceFactory.CreateRunspacePool(1, Math.Max(1, throttleLimit), InitialSessionState.CreateDefault2(), null);
+            _pool = RunspaceFactory.CreateRunspacePool(InitialSessionState.CreateDefault2());
+            _pool.SetMaxRunspaces(Math.Max(1, throttleLimit));
             _pool.Open();
         }
 

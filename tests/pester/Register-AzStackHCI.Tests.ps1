@@ -1,0 +1,213 @@
+# Register-AzStackHCI end to end: the built module against the lab cloud and a 3-node lab cluster over real
+# PowerShell remoting (SSH), each test on a fresh lab state.
+
+BeforeDiscovery {
+    $badInput = @(
+        @{ Case = 'a subscription id that is no GUID'; Parameters = @{ SubscriptionId = 'not-a-guid' }; ErrorId = 'InvalidSubscriptionId' }
+        @{ Case = 'a bad resource group name'; Parameters = @{ ResourceGroupName = 'bad/group' }; ErrorId = 'InvalidResourceGroupName' }
+        @{ Case = 'a bad resource name'; Parameters = @{ ResourceName = 'bad#name' }; ErrorId = 'InvalidResourceName' }
+        @{ Case = 'an unknown environment'; Parameters = @{ EnvironmentName = 'NoSuchCloud' }; ErrorId = 'EnvironmentNotFound' }
+        @{ Case = 'an unreachable computer'; Parameters = @{ ComputerName = 'no-such-node' }; ErrorId = 'NodeUnreachable' }
+        @{ Case = 'half a service principal certificate'; Parameters = @{ ServicePrincipalId = '00000000-0000-0000-0000-000000000001' }; ErrorId = 'IncompleteServicePrincipalCertificate' }
+        @{ Case = 'a service principal without tenant'; Parameters = @{ ServicePrincipalCredential = [pscredential]::new('app', (ConvertTo-SecureString 'x' -AsPlainText -Force)) }; ErrorId = 'TenantIdRequired' }
+        @{ Case = 'a WinRM credential for SSH'; Parameters = @{ Transport = 'SSH'; Credential = [pscredential]::new('root', (ConvertTo-SecureString 'x' -AsPlainText -Force)) }; ErrorId = 'CredentialNotForSsh' }
+        @{ Case = 'an ARM token without a Graph token'; Parameters = @{ ArmAccessToken = 'TOKEN:https://management.core.windows.net/|3600' }; ErrorId = 'GraphAccessTokenRequired' }
+        @{ Case = 'an expired ARM token'; Parameters = @{ ArmAccessToken = 'TOKEN:https://management.core.windows.net/|-60'; GraphAccessToken = 'TOKEN:graph|3600' }; ErrorId = 'AccessTokenExpired' }
+        @{ Case = 'an ARM token for another audience'; Parameters = @{ ArmAccessToken = 'TOKEN:https://vault.azure.net/|3600'; GraphAccessToken = 'TOKEN:graph|3600' }; ErrorId = 'AccessTokenWrongAudience' }
+        @{ Case = 'two ways to sign in'; Parameters = @{ UseDeviceAuthentication = $true; ArmAccessToken = 'TOKEN:https://management.core.windows.net/|3600' }; ErrorId = 'ConflictingSignInParameters' }
+    )
+}
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'LabHelpers.psm1') -Force
+    Import-Module (Get-TestModuleManifest) -Force
+    $lab = Get-Lab
+    $cluster = $lab.clusters[0]
+    $nodeNames = $cluster.nodes | ForEach-Object { "$_.$($cluster.domain)" }
+    Add-AzStackHCIEnvironment -Name $lab.environmentName -ResourceManagerEndpoint $lab.resourceManagerEndpoint -Scope Process | Out-Null
+    $common = @{
+        SubscriptionId       = $lab.subscriptionId
+        EnvironmentName      = $lab.environmentName
+        ComputerName         = $cluster.nodes[0]
+        Region               = 'East US'
+        EnableAzureArcServer = $false
+        LogsDirectory        = $TestDrive
+    }
+    $resourceId = "/subscriptions/$($lab.subscriptionId)/resourceGroups/$($cluster.name)-rg/providers/Microsoft.AzureStackHCI/clusters/$($cluster.name)"
+    $hciAppId = '1322e676-dee7-41ee-a874-ac923822781c'
+    $hciRoles = '2344a320-6a09-4530-bed7-c90485b5e5e2', '493bd689-9082-40db-a506-11f40b68128f', '8fa5445e-80fb-4c71-a3b1-9a16a81a1966', 'bbe8afc9-f3ba-4955-bb5f-1cfb6960b242'
+
+    function Register([hashtable] $Extra = @{}) {
+        $parameters = $common.Clone()
+        foreach ($key in $Extra.Keys) { $parameters[$key] = $Extra[$key] }
+        Register-AzStackHCI @parameters -ErrorAction Stop -WarningAction SilentlyContinue
+    }
+
+    function Get-ClusterResource { Invoke-LabArm GET "$($resourceId)?api-version=2024-04-01" }
+
+    function Get-ServicePrincipalId([string] $AppId) { (Invoke-LabGraph GET "servicePrincipals?`$filter=appId eq '$AppId'").value[0].id }
+
+    # A JWT the tests make up: only its claims matter to the module's checks, which run before anything is sent.
+    function New-FakeToken([string] $Spec) {
+        $audience, $seconds = $Spec.Substring('TOKEN:'.Length) -split '\|'
+        if ($audience -eq 'graph') { $audience = $lab.graphEndpoint }
+        $encode = { param($o) [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes(($o | ConvertTo-Json -Compress))).TrimEnd('=').Replace('+', '-').Replace('/', '_') }
+        $payload = @{ aud = $audience; exp = [DateTimeOffset]::UtcNow.AddSeconds([int]$seconds).ToUnixTimeSeconds(); tid = $lab.tenantId; upn = 'someone@example.com' }
+        "$(& $encode @{ alg = 'RS256'; typ = 'JWT' }).$(& $encode $payload).c2lnbmF0dXJl"
+    }
+}
+
+Describe 'Register-AzStackHCI' {
+    BeforeEach {
+        Reset-Lab
+    }
+
+    It 'registers the cluster as admin through the device code path, with everything in place' {
+        $result = Register
+
+        $result.Result | Should -Be 'Success'
+        $result.AzureResourceId | Should -Be $resourceId
+        $result.ResourceId | Should -Be $resourceId   # the 0.x name
+        $result.AzurePortalResourceURL | Should -BeLike "*#@$($lab.tenantId)/resource$resourceId/overview"
+        ($result.Nodes.ComputerName | Sort-Object) | Should -Be ($nodeNames | Sort-Object)
+        $result.Nodes.Status | Should -Be @('Registered', 'Registered', 'Registered')
+        ($result.Nodes.CertificateThumbprint | Sort-Object -Unique).Count | Should -Be 3
+
+        $resource = Get-ClusterResource
+        $resource.location | Should -Be 'eastus'
+        $resource.properties.status | Should -Be 'ConnectedRecently'
+        ($resource.properties.reportedProperties.nodes.name | Sort-Object) | Should -Be ($cluster.nodes | Sort-Object)
+        $resource.properties.aadTenantId | Should -Be $lab.tenantId
+
+        $app = Invoke-LabGraph GET "applications(appId='$($resource.properties.aadClientId)')?`$select=id,displayName,keyCredentials,requiredResourceAccess"
+        $app.displayName | Should -Be $cluster.name
+        $app.keyCredentials.Count | Should -Be 3
+        $app.requiredResourceAccess.resourceAppId | Should -Be $hciAppId
+        $grants = (Invoke-LabGraph GET "servicePrincipals/$(Get-ServicePrincipalId $resource.properties.aadClientId)/appRoleAssignments").value
+        ($grants.appRoleId | Sort-Object) | Should -Be ($hciRoles | Sort-Object)
+
+        (Invoke-LabArm GET "/subscriptions/$($lab.subscriptionId)/resourcegroups/$($cluster.name)-rg?api-version=2022-09-01").tags.CreatedBy | Should -Be '4C02703C-F5D0-44B0-ADC3-4ED5C2839E61'
+        Get-ChildItem $TestDrive -Filter 'RegisterHCI_*.log' | Should -Not -BeNullOrEmpty
+        Get-ChildItem $TestDrive -Filter 'RegisterHCI_*.log' | Get-Content -Raw | Should -Not -Match ([regex]::Escape($lab.servicePrincipals.ci.secret))
+    }
+
+    It 'changes nothing when run again' {
+        Register | Out-Null
+        Set-Content -Path $lab.journal -Value ''
+
+        $again = Register
+
+        $again.Result | Should -Be 'Success'
+        Get-LabWrites | Should -BeNullOrEmpty
+    }
+
+    It 'stops at PendingForAdminConsent for operator, and completes after an admin grants consent' {
+        Set-LabSignInUser operator
+        $pending = Register
+
+        $pending.Result | Should -Be 'PendingForAdminConsent'
+        $appId = (Invoke-LabGraph GET "applications?`$filter=displayName eq '$($cluster.name)'").value[0].appId
+        $pending.AzurePortalAADAppPermissionsURL | Should -BeLike "*CallAnAPI/appId/$appId/isMSAApp/"
+        $pending.PortalAADAppPermissionsURL | Should -Be $pending.AzurePortalAADAppPermissionsURL
+        $pending.Details | Should -BeLike '*grant consent to AAD application identity*'
+
+        $principal = Get-ServicePrincipalId $appId
+        $hci = Get-ServicePrincipalId $hciAppId
+        foreach ($role in $hciRoles) {
+            Invoke-LabGraph POST "servicePrincipals/$principal/appRoleAssignments" @{ principalId = $principal; resourceId = $hci; appRoleId = $role } | Out-Null
+        }
+
+        (Register).Result | Should -Be 'Success'
+        (Invoke-LabGraph GET "applications?`$filter=displayName eq '$($cluster.name)'").value.Count | Should -Be 1
+    }
+
+    It 'lets registrar (the seed''s custom role) register into an existing resource group' {
+        Invoke-LabArm PUT "/subscriptions/$($lab.subscriptionId)/resourcegroups/existing-rg?api-version=2022-09-01" @{ location = 'eastus' } | Out-Null
+        Set-LabSignInUser registrar
+
+        (Register @{ ResourceGroupName = 'existing-rg' }).Result | Should -Be 'Success'
+    }
+
+    It 'stops registrar in pre-flight without a resource group, naming the missing action' {
+        Set-LabSignInUser registrar
+
+        $err = { Register } | Should -Throw -ErrorId 'InsufficientAzurePermissions,Az.StackHCI.Commands.RegisterAzStackHCICommand' -PassThru
+
+        $err.Exception.Message | Should -Match 'Microsoft.Resources/subscriptions/resourceGroups/write'
+        $err.CategoryInfo.Category | Should -Be 'PermissionDenied'
+        Get-LabWrites | Should -BeNullOrEmpty
+    }
+
+    It 'stops reader in pre-flight, naming what it may not do, and creates nothing' {
+        Set-LabSignInUser reader
+
+        $err = { Register } | Should -Throw -ErrorId 'InsufficientAzurePermissions,Az.StackHCI.Commands.RegisterAzStackHCICommand' -PassThru
+
+        $err.Exception.Message | Should -Match 'Microsoft.AzureStackHCI/register/action'
+        $err.Exception.Message | Should -Match 'Microsoft.AzureStackHCI/clusters/write'
+        Get-LabWrites | Should -BeNullOrEmpty
+    }
+
+    It 'refuses a cluster with a node down, naming the node' {
+        Set-LabNode $cluster.nodes[2] @{ down = $true }
+
+        $err = { Register } | Should -Throw -ErrorId 'ClusterNodeDown,Az.StackHCI.Commands.RegisterAzStackHCICommand' -PassThru
+
+        $err.TargetObject | Should -Be $cluster.nodes[2]
+        Get-LabWrites | Should -BeNullOrEmpty
+    }
+
+    It 'names exactly the node that cannot reach the cloud, with the seed''s message' {
+        Set-LabNode $cluster.nodes[1] @{ noConnectivity = $true }
+
+        $err = { Register } | Should -Throw -ErrorId 'SettingCertificateFailed,Az.StackHCI.Commands.RegisterAzStackHCICommand' -PassThru
+
+        $err.Exception.Message | Should -Be "Failed to register. Couldn't generate self-signed certificate on node(s) (none). Couldn't set and verify registration certificate on node(s) $($nodeNames[1]). Make sure every clustered node is up and has Internet connectivity (at least outbound to Azure)."
+    }
+
+    It 'lists the valid regions for a region Azure Stack HCI is not in' {
+        $err = { Register @{ Region = 'westus2' } } | Should -Throw -ErrorId 'RegionNotSupported,Az.StackHCI.Commands.RegisterAzStackHCICommand' -PassThru
+
+        $err.Exception.Message | Should -Be 'Azure Stack HCI is not yet available in region westus2. Please choose one of these regions: East US,West Europe,Southeast Asia.'
+        Get-LabWrites | Should -BeNullOrEmpty
+    }
+
+    It 'registers non-interactively as a service principal with a secret' {
+        $secret = ConvertTo-SecureString $lab.servicePrincipals.ci.secret -AsPlainText -Force
+        $credential = [pscredential]::new($lab.servicePrincipals.ci.appId, $secret)
+
+        (Register @{ ServicePrincipalCredential = $credential; TenantId = $lab.tenantId }).Result | Should -Be 'Success'
+        Get-LabJournal | Where-Object path -Like '*devicecode*' | Should -BeNullOrEmpty
+    }
+
+    It 'registers non-interactively as a service principal with a certificate' {
+        $parameters = @{ ServicePrincipalId = $lab.servicePrincipals.ciCertificate.appId; ServicePrincipalCertificatePath = $lab.servicePrincipals.ciCertificate.certificatePath; TenantId = $lab.tenantId }
+
+        (Register $parameters).Result | Should -Be 'Success'
+        Get-LabJournal | Where-Object path -Like '*devicecode*' | Should -BeNullOrEmpty
+    }
+
+    It 'makes no change with -WhatIf' {
+        Register @{ WhatIf = $true } | Should -BeNullOrEmpty
+
+        Get-LabWrites | Should -BeNullOrEmpty
+    }
+
+    It 'rides out a 2-second directory replication delay' {
+        Invoke-LabControl PUT replication @{ delayMs = 2000 } | Out-Null
+
+        (Register).Result | Should -Be 'Success'
+    }
+
+    It 'refuses <Case> clearly and creates nothing' -ForEach $badInput {
+        $arguments = @{}
+        foreach ($key in $Parameters.Keys) {
+            $value = $Parameters[$key]
+            $arguments[$key] = if ($value -is [string] -and $value.StartsWith('TOKEN:')) { New-FakeToken $value } else { $value }
+        }
+
+        { Register $arguments } | Should -Throw -ErrorId "$ErrorId,Az.StackHCI.Commands.RegisterAzStackHCICommand"
+        Get-LabWrites | Should -BeNullOrEmpty
+    }
+}
