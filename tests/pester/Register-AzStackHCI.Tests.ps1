@@ -102,6 +102,20 @@ Describe 'Register-AzStackHCI' {
         Get-LabWrites | Should -BeNullOrEmpty
     }
 
+    It 'repairs a registration with new certificates that replace the old keys' {
+        $first = Register
+        $appId = (Get-ClusterResource).properties.aadClientId
+
+        $repaired = Register @{ RepairRegistration = $true }
+
+        $repaired.Result | Should -Be 'Success'
+        $app = Invoke-LabGraph GET "applications(appId='$appId')?`$select=keyCredentials"
+        $app.keyCredentials.Count | Should -Be 3
+        $newThumbprints = $repaired.Nodes.CertificateThumbprint
+        $newThumbprints | Should -Not -BeNullOrEmpty
+        $newThumbprints | Where-Object { $_ -in $first.Nodes.CertificateThumbprint } | Should -BeNullOrEmpty
+    }
+
     It 'stops at PendingForAdminConsent for operator, and completes after an admin grants consent' {
         Set-LabSignInUser operator
         $pending = Register

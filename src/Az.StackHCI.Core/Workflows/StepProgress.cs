@@ -25,5 +25,9 @@ namespace Az.StackHCI.Core.Workflows
         }
 
         public void Complete() => _reporter.Progress(new OperationProgress(_id, _activity, "Done") { Completed = true });
+
+        /// <summary>A child bar for one node (index in the node list), under this workflow's bar.</summary>
+        public void Node(int index, string computerName, string status, bool completed = false) =>
+            _reporter.Progress(new OperationProgress(_id + 1 + index, computerName, status) { ParentActivityId = _id, Completed = completed });
     }
 }

@@ -62,10 +62,6 @@ namespace Az.StackHCI.Commands
         [Credential]
         public PSCredential? Credential { get; set; }
 
-        [Parameter(Position = 12)]
-        [ValidateNotNullOrEmpty]
-        public string? ArcServerResourceGroupName { get; set; }
-
         /// <summary>Folder for RegisterHCI_yyyyMMdd-HHmmss.log (default: the current directory).</summary>
         [Parameter(Position = 14)]
         [ValidateNotNullOrEmpty]
@@ -129,7 +125,6 @@ namespace Az.StackHCI.Commands
                 ComputerName = ComputerName,
                 RepairRegistration = RepairRegistration,
                 EnableAzureArcServer = EnableAzureArcServer,
-                ArcServerResourceGroupName = ArcServerResourceGroupName,
                 ThrottleLimit = ThrottleLimit,
                 LogsDirectory = LogsDirectory is null ? SessionState.Path.CurrentFileSystemLocation.ProviderPath : SessionState.Path.GetUnresolvedProviderPathFromPSPath(LogsDirectory),
                 SignIn = SignInFromParameters(),

@@ -20,8 +20,13 @@ namespace Az.StackHCI.Core.Workflows.Registration
     internal sealed class CertificateSteps
     {
         private readonly RegistrationContext _context;
+        private readonly StepProgress _progress;
 
-        public CertificateSteps(RegistrationContext context) => _context = context;
+        public CertificateSteps(RegistrationContext context, StepProgress progress)
+        {
+            _context = context;
+            _progress = progress;
+        }
 
         /// <summary>Per-node results with thumbprints; null when the change was declined.</summary>
         public async Task<IReadOnlyList<NodeResult>?> RunAsync(DirectoryApplication application, JsonObject cluster, CancellationToken cancellationToken)
@@ -35,9 +40,12 @@ namespace Az.StackHCI.Core.Workflows.Registration
             }
 
             var throttle = _context.Request.ThrottleLimit;
+            int Index(string computerName) => nodes.Select(n => n.ComputerName).ToList().IndexOf(computerName);
             var created = await NodeFanOut.RunAsync(nodes, n => n.ComputerName, async (node, token) =>
             {
+                _progress.Node(Index(node.ComputerName), node.ComputerName, "Creating a registration certificate");
                 var der = await NodeCommands.NewRegistrationCertificateAsync(node, token).ConfigureAwait(false);
+                _progress.Node(Index(node.ComputerName), node.ComputerName, "Certificate created");
                 return new X509Certificate2(der);
             }, throttle, cancellationToken).ConfigureAwait(false);
             var generateFailed = created.Where(c => !c.Succeeded).Select(c => c.ComputerName).ToList();
@@ -57,12 +65,14 @@ namespace Az.StackHCI.Core.Workflows.Registration
             var set = await NodeFanOut.RunAsync(certificates, c => c.ComputerName, async (certificate, token) =>
             {
                 var node = nodes.First(n => n.ComputerName == certificate.ComputerName);
+                _progress.Node(Index(node.ComputerName), node.ComputerName, "Setting and verifying the certificate with the cloud");
                 var nodeParameters = new Dictionary<string, object?>(parameters) { ["CertificateThumbprint"] = certificate.Value.Thumbprint };
                 await Polling.RetryAsync(
                     t => NodeCommands.SetRegistrationCertificateAsync(node, nodeParameters, t),
                     IsReplicationDelay,
                     (attempt, ex) => reporter.Verbose($"{node.ComputerName}: the cloud does not know the new certificate yet ({FirstLine(ex.Message)}); retry {attempt}."),
                     token).ConfigureAwait(false);
+                _progress.Node(Index(node.ComputerName), node.ComputerName, "Certificate set", completed: true);
                 return certificate.Value.Thumbprint;
             }, throttle, cancellationToken).ConfigureAwait(false);
             var setFailed = set.Where(s => !s.Succeeded).Select(s => s.ComputerName).ToList();

@@ -25,8 +25,6 @@ namespace Az.StackHCI.Core.Workflows.Registration
 
         public bool EnableAzureArcServer { get; set; } = true;
 
-        public string? ArcServerResourceGroupName { get; set; }
-
         public SignInRequest SignIn { get; set; } = new SignInRequest();
 
         /// <summary>Where RegisterHCI_*.log goes (default: the current directory).</summary>

@@ -78,7 +78,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
             }
 
             _progress.Step("Getting new certificates from the on-premises cluster to use as application credentials", 70);
-            var certificates = await new CertificateSteps(_context).RunAsync(application, cluster, cancellationToken).ConfigureAwait(false);
+            var certificates = await new CertificateSteps(_context, _progress).RunAsync(application, cluster, cancellationToken).ConfigureAwait(false);
             if (certificates is null)
             {
                 var skipped = _context.Result(RegistrationStatus.Cancelled, RegistrationMessages.WhatIfDetails, Array.Empty<NodeResult>());
