@@ -44,6 +44,9 @@ BeforeAll {
         Register-AzStackHCI @parameters -ErrorAction Stop -WarningAction SilentlyContinue
     }
 
+    # The node side of a PowerShell remoting session over SSH: a pwsh serving the powershell subsystem.
+    function Get-RemoteSessionProcess { Get-Process | Where-Object { $_.CommandLine -match '\s-sshs(\s|$)' } }
+
     function Get-ClusterResource { Invoke-LabArm GET "$($resourceId)?api-version=2024-04-01" }
 
     function Get-ServicePrincipalId([string] $AppId) { (Invoke-LabGraph GET "servicePrincipals?`$filter=appId eq '$AppId'").value[0].id }
@@ -206,6 +209,31 @@ Describe 'Register-AzStackHCI' {
         Register @{ WhatIf = $true } | Should -BeNullOrEmpty
 
         Get-LabWrites | Should -BeNullOrEmpty
+    }
+
+    It 'stops promptly when the pipeline is stopped, and closes every node session' {
+        Set-LabNode $cluster.nodes[0] @{ latencyMs = 20000 }   # the entry node answers slowly: stop while it waits
+        $shell = [powershell]::Create()
+        $null = $shell.AddScript({
+                param($Manifest, $Lab, $Parameters)
+                Import-Module $Manifest
+                Add-AzStackHCIEnvironment -Name $Lab.environmentName -ResourceManagerEndpoint $Lab.resourceManagerEndpoint -Scope Process | Out-Null
+                Register-AzStackHCI @Parameters
+            }).AddArgument((Get-TestModuleManifest)).AddArgument($lab).AddArgument($common)
+        $null = $shell.BeginInvoke()
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        while (-not (Get-RemoteSessionProcess) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
+        Get-RemoteSessionProcess | Should -Not -BeNullOrEmpty
+
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $shell.Stop()
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 5
+        $shell.InvocationStateInfo.State | Should -Be 'Stopped'
+        $shell.Dispose()
+
+        $deadline = [DateTime]::UtcNow.AddSeconds(20)
+        while ((Get-RemoteSessionProcess) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
+        Get-RemoteSessionProcess | Should -BeNullOrEmpty
     }
 
     It 'rides out a 2-second directory replication delay' {

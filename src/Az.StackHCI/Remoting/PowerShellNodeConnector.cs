@@ -20,6 +20,8 @@ namespace Az.StackHCI.Remoting
     {
         private readonly NodeConnectionSettings _settings;
         private readonly RunspacePool _pool;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<PowerShellNodeSession, bool> _open =
+            new System.Collections.Concurrent.ConcurrentDictionary<PowerShellNodeSession, bool>();
 
         public PowerShellNodeConnector(NodeConnectionSettings settings, int throttleLimit)
         {
@@ -72,10 +74,21 @@ namespace Az.StackHCI.Remoting
                 throw new NodeUnreachableException(computerName, reason);
             }
 
-            return new PowerShellNodeSession(computerName, output[0], _pool);
+            var session = new PowerShellNodeSession(computerName, output[0], _pool, closed => _open.TryRemove(closed, out _));
+            _open[session] = true;
+            return session;
         }
 
-        public void Dispose() => _pool.Dispose();
+        /// <summary>Closes every session still open (work abandoned by Ctrl+C included), then the pool.</summary>
+        public void Dispose()
+        {
+            foreach (var session in _open.Keys)
+            {
+                session.Dispose();
+            }
+
+            _pool.Dispose();
+        }
     }
 
     /// <summary>One open PSSession; commands run in it through Invoke-Command.</summary>
@@ -114,12 +127,15 @@ catch {
 
         private readonly PSObject _session;
         private readonly RunspacePool _pool;
+        private readonly Action<PowerShellNodeSession> _closed;
+        private int _disposed;
 
-        public PowerShellNodeSession(string computerName, PSObject session, RunspacePool pool)
+        public PowerShellNodeSession(string computerName, PSObject session, RunspacePool pool, Action<PowerShellNodeSession> closed)
         {
             ComputerName = computerName;
             _session = session;
             _pool = pool;
+            _closed = closed;
         }
 
         public string ComputerName { get; }
@@ -165,12 +181,20 @@ catch {
             return new NodeCommandResult(output, errors);
         }
 
+        /// <summary>Closes the remote runspace itself, which needs no pool (it may be gone after Ctrl+C).</summary>
         public void Dispose()
         {
-            using var shell = PowerShell.Create();
-            shell.RunspacePool = _pool;
-            shell.AddCommand("Remove-PSSession").AddParameter("Session", _session).AddParameter("ErrorAction", "SilentlyContinue");
-            shell.Invoke();
+            if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            {
+                return;
+            }
+
+            if (_session.BaseObject is PSSession session)
+            {
+                session.Runspace.Dispose();
+            }
+
+            _closed(this);
         }
 
         private static IEnumerable<PSObject> Objects(object? value) =>
