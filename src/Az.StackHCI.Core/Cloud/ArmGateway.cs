@@ -93,6 +93,38 @@ namespace Az.StackHCI.Core.Cloud
         public async Task<JsonObject> PutResourceAsync(string resourceId, string apiVersion, JsonObject body, CancellationToken cancellationToken) =>
             (await SendAsync(RequestMethod.Put, resourceId, apiVersion, body, cancellationToken).ConfigureAwait(false))!;
 
+        /// <summary>
+        /// Assigns a role at a scope under a name derived from (scope, role, principal), so a re-run lands on the same
+        /// assignment; one that exists under another name (409 RoleAssignmentExists) is accepted as done.
+        /// </summary>
+        public async Task AssignRoleAsync(string scope, string roleDefinitionGuid, string principalId, string principalType, CancellationToken cancellationToken)
+        {
+            var name = DeterministicGuid($"{scope.ToLowerInvariant()}|{roleDefinitionGuid}|{principalId.ToLowerInvariant()}");
+            var subscription = "/" + string.Join("/", scope.Trim('/').Split('/').Take(2));
+            var body = new JsonObject
+            {
+                ["properties"] = new JsonObject
+                {
+                    ["roleDefinitionId"] = $"{subscription}/providers/Microsoft.Authorization/roleDefinitions/{roleDefinitionGuid}",
+                    ["principalId"] = principalId,
+                    ["principalType"] = principalType,
+                },
+            };
+            try
+            {
+                await PutResourceAsync($"{scope.TrimEnd('/')}/providers/Microsoft.Authorization/roleAssignments/{name}", ApiVersions.Authorization, body, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HciException ex) when (ex.ErrorId == "RoleAssignmentExists")
+            {
+            }
+        }
+
+        private static string DeterministicGuid(string text)
+        {
+            using var md5 = System.Security.Cryptography.MD5.Create();
+            return new Guid(md5.ComputeHash(System.Text.Encoding.UTF8.GetBytes(text))).ToString();
+        }
+
         /// <summary>The caller's effective actions at a scope (Microsoft.Authorization/permissions).</summary>
         public async Task<IReadOnlyList<(IReadOnlyList<string> Actions, IReadOnlyList<string> NotActions)>> GetPermissionsAsync(string scope, CancellationToken cancellationToken)
         {

@@ -88,7 +88,8 @@ namespace Az.StackHCI.Core.Cloud
                 return application is null ? null : ToApplication(application);
             });
 
-        public Task<DirectoryApplication> CreateApplicationAsync(string displayName, string resourceAppId, IEnumerable<Guid> appRoleIds, string tag, CancellationToken cancellationToken) =>
+        /// <summary>Creates an application; with a resource app id it asks for those application permissions.</summary>
+        public Task<DirectoryApplication> CreateApplicationAsync(string displayName, string? resourceAppId, IEnumerable<Guid> appRoleIds, string tag, CancellationToken cancellationToken) =>
             Call("applications", async () =>
             {
                 var created = await _graph.Applications.PostAsync(new Application
@@ -96,14 +97,16 @@ namespace Az.StackHCI.Core.Cloud
                     DisplayName = displayName,
                     SignInAudience = "AzureADMyOrg",
                     Tags = new List<string> { tag },
-                    RequiredResourceAccess = new List<RequiredResourceAccess>
-                    {
-                        new RequiredResourceAccess
+                    RequiredResourceAccess = resourceAppId is null
+                        ? new List<RequiredResourceAccess>()
+                        : new List<RequiredResourceAccess>
                         {
-                            ResourceAppId = resourceAppId,
-                            ResourceAccess = appRoleIds.Select(id => new ResourceAccess { Id = id, Type = "Role" }).ToList(),
+                            new RequiredResourceAccess
+                            {
+                                ResourceAppId = resourceAppId,
+                                ResourceAccess = appRoleIds.Select(id => new ResourceAccess { Id = id, Type = "Role" }).ToList(),
+                            },
                         },
-                    },
                 }, cancellationToken: cancellationToken).ConfigureAwait(false);
                 return ToApplication(created!);
             });
@@ -131,6 +134,26 @@ namespace Az.StackHCI.Core.Cloud
                     }).ToList(),
                 }, cancellationToken: cancellationToken).ConfigureAwait(false);
                 return true;
+            });
+
+        /// <summary>
+        /// A new client secret for the application, replacing the earlier ones of the same display name. The secret
+        /// is returned once and must go nowhere but to whoever signs in with it.
+        /// </summary>
+        public Task<(string KeyId, string Secret)> ReplacePasswordAsync(string objectId, string displayName, CancellationToken cancellationToken) =>
+            Call($"applications/{objectId}/addPassword", async () =>
+            {
+                var application = await _graph.Applications[objectId].GetAsync(r => r.QueryParameters.Select = new[] { "id", "passwordCredentials" }, cancellationToken).ConfigureAwait(false);
+                foreach (var old in (application?.PasswordCredentials ?? new List<PasswordCredential>()).Where(p => p.DisplayName == displayName && p.KeyId is Guid))
+                {
+                    await _graph.Applications[objectId].RemovePassword.PostAsync(new Microsoft.Graph.Applications.Item.RemovePassword.RemovePasswordPostRequestBody { KeyId = old.KeyId }, cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+
+                var created = await _graph.Applications[objectId].AddPassword.PostAsync(new Microsoft.Graph.Applications.Item.AddPassword.AddPasswordPostRequestBody
+                {
+                    PasswordCredential = new PasswordCredential { DisplayName = displayName },
+                }, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return (created!.KeyId!.Value.ToString(), created.SecretText!);
             });
 
         public Task<string?> FindServicePrincipalIdAsync(string appId, CancellationToken cancellationToken) =>

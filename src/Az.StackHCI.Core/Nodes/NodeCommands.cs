@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -51,6 +52,34 @@ namespace Az.StackHCI.Core.Nodes
 
         public bool IsRegistered => string.Equals(RegistrationStatus, "Registered", StringComparison.OrdinalIgnoreCase)
             || string.Equals(RegistrationStatus, "OutOfPolicy", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>A certificate found in a node's LocalMachine certificate store: its public part as DER.</summary>
+    internal sealed class NodeCertificate
+    {
+        public NodeCertificate(string thumbprint, byte[] rawData, DateTimeOffset notBefore, DateTimeOffset notAfter, bool? hasPrivateKey, string? path)
+        {
+            Thumbprint = thumbprint;
+            RawData = rawData;
+            NotBefore = notBefore;
+            NotAfter = notAfter;
+            HasPrivateKey = hasPrivateKey;
+            Path = path;
+        }
+
+        public string Thumbprint { get; }
+
+        public byte[] RawData { get; }
+
+        public DateTimeOffset NotBefore { get; }
+
+        public DateTimeOffset NotAfter { get; }
+
+        /// <summary>Null when the node did not say.</summary>
+        public bool? HasPrivateKey { get; }
+
+        /// <summary>The provider path (PSPath) the node reported, when it did.</summary>
+        public string? Path { get; }
     }
 
     /// <summary>
@@ -105,6 +134,78 @@ namespace Az.StackHCI.Core.Nodes
 
         public static Task SetRegistrationAsync(INodeSession node, IReadOnlyDictionary<string, object?> parameters, CancellationToken cancellationToken) =>
             Run(node, "Set-AzureStackHCIRegistration", parameters, cancellationToken);
+
+        /// <summary>
+        /// The certificate of that thumbprint in any LocalMachine store of the node (the Certificate provider:
+        /// <c>Get-Item -Path Cert:\LocalMachine\*\&lt;thumbprint&gt;</c>, as on Windows PowerShell 5.1 and 7); null when it is
+        /// in none. One with its private key is preferred when several stores hold it.
+        /// </summary>
+        public static async Task<NodeCertificate?> FindLocalMachineCertificateAsync(INodeSession node, string thumbprint, CancellationToken cancellationToken)
+        {
+            var wanted = thumbprint.ToUpperInvariant();
+            var parameters = new Dictionary<string, object?> { ["Path"] = $@"Cert:\LocalMachine\*\{wanted}" };
+            var result = await node.InvokeAsync("Get-Item", parameters, cancellationToken).ConfigureAwait(false);
+            // A path without a match is "not found", not a failure; any other error is.
+            var errors = result.Errors.Where(e => !IsPathNotFound(e)).ToList();
+            if (errors.Count > 0)
+            {
+                throw new NodeCommandException(node.ComputerName, "Get-Item", errors);
+            }
+
+            var found = new List<NodeCertificate>();
+            foreach (var json in result.OutputJson)
+            {
+                using var document = JsonDocument.Parse(json);
+                if (document.RootElement.ValueKind == JsonValueKind.Object && ReadCertificate(document.RootElement) is NodeCertificate certificate
+                    && string.Equals(certificate.Thumbprint, wanted, StringComparison.OrdinalIgnoreCase))
+                {
+                    found.Add(certificate);
+                }
+            }
+
+            return found.FirstOrDefault(c => c.HasPrivateKey == true) ?? found.FirstOrDefault();
+        }
+
+        private static bool IsPathNotFound(NodeError error) =>
+            error.ErrorId.StartsWith("PathNotFound", StringComparison.OrdinalIgnoreCase) || error.ErrorId.StartsWith("ItemNotFound", StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>The DER (RawData: a JSON array of bytes, or base64) read as a certificate; its own dates and thumbprint count.</summary>
+        private static NodeCertificate? ReadCertificate(JsonElement element)
+        {
+            byte[]? raw = null;
+            bool? hasPrivateKey = null;
+            string? path = null;
+            foreach (var property in element.EnumerateObject())
+            {
+                if (string.Equals(property.Name, "RawData", StringComparison.OrdinalIgnoreCase))
+                {
+                    raw = property.Value.ValueKind switch
+                    {
+                        JsonValueKind.Array => property.Value.EnumerateArray().Select(b => b.GetByte()).ToArray(),
+                        JsonValueKind.String => Convert.FromBase64String(property.Value.GetString() ?? ""),
+                        _ => null,
+                    };
+                }
+                else if (string.Equals(property.Name, "HasPrivateKey", StringComparison.OrdinalIgnoreCase)
+                    && (property.Value.ValueKind == JsonValueKind.True || property.Value.ValueKind == JsonValueKind.False))
+                {
+                    hasPrivateKey = property.Value.GetBoolean();
+                }
+                else if (string.Equals(property.Name, "PSPath", StringComparison.OrdinalIgnoreCase) && property.Value.ValueKind == JsonValueKind.String)
+                {
+                    path = property.Value.GetString();
+                }
+            }
+
+            if (raw is null || raw.Length == 0)
+            {
+                return null;
+            }
+
+            using var certificate = new X509Certificate2(raw);
+            return new NodeCertificate(certificate.Thumbprint.ToUpperInvariant(), raw,
+                new DateTimeOffset(certificate.NotBefore.ToUniversalTime()), new DateTimeOffset(certificate.NotAfter.ToUniversalTime()), hasPrivateKey, path);
+        }
 
         private static readonly IReadOnlyDictionary<string, object?> Empty = new Dictionary<string, object?>();
 

@@ -15,12 +15,16 @@ namespace Az.StackHCI.Core.Workflows
     /// </summary>
     internal sealed class ClusterConnection : IDisposable
     {
-        private ClusterConnection(INodeSession entry, ClusterInfo cluster, IReadOnlyList<INodeSession> nodes)
+        private ClusterConnection(INodeSession entry, ClusterInfo cluster, IReadOnlyList<INodeSession> nodes, IReadOnlyList<string> members)
         {
             Entry = entry;
             Cluster = cluster;
             Nodes = nodes;
+            Members = members;
         }
+
+        /// <summary>The nodes' own (short) names, in the order of <see cref="Nodes"/>.</summary>
+        public IReadOnlyList<string> Members { get; }
 
         public INodeSession Entry { get; }
 
@@ -69,7 +73,7 @@ namespace Az.StackHCI.Core.Workflows
                         $"Could not open a PowerShell session to node(s) {string.Join(", ", unreachable.Select(u => u.ComputerName))}: {string.Join(" ", unreachable.Select(u => Reason(u.Failure!)))} Make sure every clustered node is up and reachable over PowerShell remoting from this computer.");
                 }
 
-                return new ClusterConnection(entry, cluster, opened);
+                return new ClusterConnection(entry, cluster, opened, members.Select(m => m.Name).ToList());
             }
             catch
             {

@@ -57,10 +57,25 @@ namespace Az.StackHCI.Commands
         [ValidateNotNullOrEmpty]
         public string ComputerName { get; set; } = "localhost";
 
+        /// <summary>A certificate (with private key) already in every node's LocalMachine store, used instead of a new one per node.</summary>
+        [Parameter(Position = 10)]
+        [ValidatePattern("^[0-9A-Fa-f]{40}$")]
+        public string? CertificateThumbprint { get; set; }
+
         /// <summary>Credential for the PowerShell sessions to the nodes (WinRM).</summary>
         [Parameter(Position = 11)]
         [Credential]
         public PSCredential? Credential { get; set; }
+
+        /// <summary>Resource group for the nodes' Arc machines (default: the existing arcSettings' group, else the cluster's).</summary>
+        [Parameter(Position = 12)]
+        [ValidateNotNullOrEmpty]
+        public string? ArcServerResourceGroupName { get; set; }
+
+        /// <summary>A pre-created Arc onboarding service principal: UserName = application id, Password = secret.</summary>
+        [Parameter(Position = 13)]
+        [Credential]
+        public PSCredential? ArcSpnCredential { get; set; }
 
         /// <summary>Folder for RegisterHCI_yyyyMMdd-HHmmss.log (default: the current directory).</summary>
         [Parameter(Position = 14)]
@@ -124,7 +139,11 @@ namespace Az.StackHCI.Commands
                 EnvironmentName = EnvironmentName,
                 ComputerName = ComputerName,
                 RepairRegistration = RepairRegistration,
+                CertificateThumbprint = CertificateThumbprint?.ToUpperInvariant(),
                 EnableAzureArcServer = EnableAzureArcServer,
+                ArcServerResourceGroupName = ArcServerResourceGroupName,
+                ArcSpnAppId = ArcSpnCredential?.UserName,
+                ArcSpnSecret = ArcSpnCredential?.GetNetworkCredential().Password,
                 ThrottleLimit = ThrottleLimit,
                 LogsDirectory = LogsDirectory is null ? SessionState.Path.CurrentFileSystemLocation.ProviderPath : SessionState.Path.GetUnresolvedProviderPathFromPSPath(LogsDirectory),
                 SignIn = SignInFromParameters(),

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
@@ -15,7 +16,9 @@ namespace Az.StackHCI.Core.Workflows.Registration
     /// <summary>
     /// Every node at once: each makes its own certificate (its private key never leaves it), all public parts
     /// become the application's key credentials in one Graph write, then each node proves its certificate to the
-    /// cloud — retried while the directory replicates the new keys, never with fixed sleeps.
+    /// cloud — retried while the directory replicates the new keys, never with fixed sleeps. With
+    /// <c>-CertificateThumbprint</c> the user's certificate, already on every node, is used instead: one key
+    /// credential (the first node's copy) and that thumbprint set on every node.
     /// </summary>
     internal sealed class CertificateSteps
     {
@@ -28,52 +31,131 @@ namespace Az.StackHCI.Core.Workflows.Registration
             _progress = progress;
         }
 
+        /// <summary>Microsoft's texts (error 9109).</summary>
+        internal const string CertificateNotFoundMessage = "Certificate with thumbprint {0} not found on node(s) {1}. Make sure the certificate has been added to the certificate store on every clustered node.";
+
+        internal const string CertificateExpiresSoonMessage = "Can't use certificate with thumbprint {0} because it expires in less than 60 days, on {1}. Certificates must be valid for at least 60 days.";
+
+        internal const string CertificateWithoutKeyMessage = "Can't use certificate with thumbprint {0} because node(s) {1} do not have its private key. Import the certificate with its private key into the LocalMachine certificate store of every clustered node.";
+
+        /// <summary>A user certificate must stay valid at least this long.</summary>
+        internal static readonly TimeSpan MinimumValidity = TimeSpan.FromDays(60);
+
+        /// <summary>
+        /// Pre-flight for <c>-CertificateThumbprint</c>: the certificate must be in a LocalMachine store of every node
+        /// (all asked at once) and valid for 60 more days. Changes nothing. Returns the first node's public part (the
+        /// one key credential to add), or null without a thumbprint.
+        /// </summary>
+        /// <exception cref="HciException">CertificateNotFoundOnNode (every node lacking it), CertificateExpiresSoon,
+        /// CertificatePrivateKeyMissing, CertificateCheckFailed (a node could not be asked).</exception>
+        public static Task<X509Certificate2?> CheckUserCertificateAsync(RegistrationContext context, CancellationToken cancellationToken) =>
+            context.Request.CertificateThumbprint is { Length: > 0 } thumbprint
+                ? CheckUserCertificateAsync(context.Cluster.Nodes, thumbprint, context.Request.ThrottleLimit, DateTimeOffset.UtcNow, cancellationToken)!
+                : Task.FromResult<X509Certificate2?>(null);
+
+        internal static async Task<X509Certificate2?> CheckUserCertificateAsync(IReadOnlyList<INodeSession> nodes, string thumbprint, int throttleLimit, DateTimeOffset now, CancellationToken cancellationToken)
+        {
+            var wanted = thumbprint.ToUpperInvariant();
+            var found = await NodeFanOut.RunAsync(nodes, n => n.ComputerName,
+                (node, token) => NodeCommands.FindLocalMachineCertificateAsync(node, wanted, token), throttleLimit, cancellationToken).ConfigureAwait(false);
+            var failed = found.Where(f => !f.Succeeded).ToList();
+            if (failed.Count > 0)
+            {
+                throw new HciException("CertificateCheckFailed", HciErrorCategory.ConnectionError, string.Join(", ", failed.Select(f => f.ComputerName)),
+                    $"Could not look for the certificate with thumbprint {wanted} on node(s) {string.Join(", ", failed.Select(f => f.ComputerName))}: {string.Join(" ", failed.Select(f => f.Failure!.Message))}",
+                    failed[0].Failure);
+            }
+
+            var missing = found.Where(f => f.Value is null).Select(f => f.ComputerName).ToList();
+            if (missing.Count > 0)
+            {
+                throw new HciException("CertificateNotFoundOnNode", HciErrorCategory.ObjectNotFound, string.Join(", ", missing),
+                    string.Format(CertificateNotFoundMessage, wanted, string.Join(", ", missing)));
+            }
+
+            var expiring = found.Where(f => f.Value!.NotAfter < now + MinimumValidity).ToList();
+            if (expiring.Count > 0)
+            {
+                throw new HciException("CertificateExpiresSoon", HciErrorCategory.InvalidArgument, wanted,
+                    string.Format(CertificateExpiresSoonMessage, wanted, expiring[0].Value!.NotAfter.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)));
+            }
+
+            var withoutKey = found.Where(f => f.Value!.HasPrivateKey == false).Select(f => f.ComputerName).ToList();
+            if (withoutKey.Count > 0)
+            {
+                throw new HciException("CertificatePrivateKeyMissing", HciErrorCategory.InvalidArgument, string.Join(", ", withoutKey),
+                    string.Format(CertificateWithoutKeyMessage, wanted, string.Join(", ", withoutKey)));
+            }
+
+            return found.Count == 0 ? null : new X509Certificate2(found[0].Value!.RawData);
+        }
+
         /// <summary>Per-node results with thumbprints; null when the change was declined.</summary>
         public async Task<IReadOnlyList<NodeResult>?> RunAsync(DirectoryApplication application, JsonObject cluster, CancellationToken cancellationToken)
         {
             var nodes = _context.Cluster.Nodes;
             var reporter = _context.Reporter;
             var names = string.Join(", ", nodes.Select(n => n.ComputerName));
-            if (!await reporter.ShouldProcessAsync(names, $"Create a registration certificate on each node and add it to the application {application.AppId}", CancellationToken.None).ConfigureAwait(false))
+
+            // The user's certificate, checked again here (cheap, read-only): pre-flight checks it before any cloud
+            // change, and this is where its public part is taken from.
+            var userCertificate = await CheckUserCertificateAsync(_context, cancellationToken).ConfigureAwait(false);
+            var action = userCertificate is null
+                ? $"Create a registration certificate on each node and add it to the application {application.AppId}"
+                : $"Add the certificate {userCertificate.Thumbprint} to the application {application.AppId} and set it on each node";
+            if (!await reporter.ShouldProcessAsync(names, action, CancellationToken.None).ConfigureAwait(false))
             {
                 return null;
             }
 
             var throttle = _context.Request.ThrottleLimit;
             int Index(string computerName) => nodes.Select(n => n.ComputerName).ToList().IndexOf(computerName);
-            var created = await NodeFanOut.RunAsync(nodes, n => n.ComputerName, async (node, token) =>
+            var generateFailed = new List<string>();
+            List<(string ComputerName, X509Certificate2 Certificate)> certificates;
+            if (userCertificate is null)
             {
-                _progress.Node(Index(node.ComputerName), node.ComputerName, "Creating a registration certificate");
-                var der = await NodeCommands.NewRegistrationCertificateAsync(node, token).ConfigureAwait(false);
-                _progress.Node(Index(node.ComputerName), node.ComputerName, "Certificate created");
-                return new X509Certificate2(der);
-            }, throttle, cancellationToken).ConfigureAwait(false);
-            var generateFailed = created.Where(c => !c.Succeeded).Select(c => c.ComputerName).ToList();
-            foreach (var failure in created.Where(c => !c.Succeeded))
+                var created = await NodeFanOut.RunAsync(nodes, n => n.ComputerName, async (node, token) =>
+                {
+                    _progress.Node(Index(node.ComputerName), node.ComputerName, "Creating a registration certificate");
+                    var der = await NodeCommands.NewRegistrationCertificateAsync(node, token).ConfigureAwait(false);
+                    _progress.Node(Index(node.ComputerName), node.ComputerName, "Certificate created");
+                    return new X509Certificate2(der);
+                }, throttle, cancellationToken).ConfigureAwait(false);
+                generateFailed.AddRange(created.Where(c => !c.Succeeded).Select(c => c.ComputerName));
+                foreach (var failure in created.Where(c => !c.Succeeded))
+                {
+                    reporter.Warning($"{failure.ComputerName}: {failure.Failure!.Message}");
+                }
+
+                certificates = created.Where(c => c.Succeeded).Select(c => (c.ComputerName, c.Value)).ToList();
+            }
+            else
             {
-                reporter.Warning($"{failure.ComputerName}: {failure.Failure!.Message}");
+                // One certificate for the whole cluster: every node has it (checked above), the first node's copy is added.
+                certificates = nodes.Select(n => (n.ComputerName, userCertificate)).ToList();
             }
 
-            var certificates = created.Where(c => c.Succeeded).ToList();
-            if (certificates.Count > 0)
+            var keys = certificates.Select(c => c.Certificate).GroupBy(c => c.Thumbprint, StringComparer.OrdinalIgnoreCase).Select(g => g.First()).ToList();
+            if (keys.Count > 0)
             {
-                reporter.Verbose($"Adding {certificates.Count} certificate(s) as credentials of the application {application.AppId}.");
-                await AddKeysAsync(application, certificates.Select(c => c.Value).ToList(), cancellationToken).ConfigureAwait(false);
+                reporter.Verbose($"Adding {keys.Count} certificate(s) as credentials of the application {application.AppId}.");
+                await AddKeysAsync(application, keys, cancellationToken).ConfigureAwait(false);
             }
 
             var parameters = NodeParameters.Common(_context, application.AppId, cluster);
             var set = await NodeFanOut.RunAsync(certificates, c => c.ComputerName, async (certificate, token) =>
             {
                 var node = nodes.First(n => n.ComputerName == certificate.ComputerName);
+                var thumbprint = certificate.Certificate.Thumbprint;
                 _progress.Node(Index(node.ComputerName), node.ComputerName, "Setting and verifying the certificate with the cloud");
-                var nodeParameters = new Dictionary<string, object?>(parameters) { ["CertificateThumbprint"] = certificate.Value.Thumbprint };
+                var nodeParameters = new Dictionary<string, object?>(parameters) { ["CertificateThumbprint"] = thumbprint };
                 await Polling.RetryAsync(
                     t => NodeCommands.SetRegistrationCertificateAsync(node, nodeParameters, t),
                     IsReplicationDelay,
                     (attempt, ex) => reporter.Verbose($"{node.ComputerName}: the cloud does not know the new certificate yet ({FirstLine(ex.Message)}); retry {attempt}."),
                     token).ConfigureAwait(false);
                 _progress.Node(Index(node.ComputerName), node.ComputerName, "Certificate set", completed: true);
-                return certificate.Value.Thumbprint;
+                return thumbprint;
             }, throttle, cancellationToken).ConfigureAwait(false);
             var setFailed = set.Where(s => !s.Succeeded).Select(s => s.ComputerName).ToList();
             foreach (var failure in set.Where(s => !s.Succeeded))
@@ -102,7 +184,8 @@ namespace Az.StackHCI.Core.Workflows.Registration
             var subjects = new HashSet<string>(certificates.Select(c => c.Subject), StringComparer.OrdinalIgnoreCase);
             var kept = _context.Request.RepairRegistration
                 ? new List<AppKey>()
-                : current.Keys.Where(k => (k.End is null || k.End > now) && !(k.DisplayName is string name && subjects.Contains(name))).ToList();
+                : current.Keys.Where(k => (k.End is null || k.End > now) && !(k.DisplayName is string name && subjects.Contains(name))
+                    && !(k.Certificate is byte[] key && certificates.Any(c => c.RawData.SequenceEqual(key)))).ToList();
             var added = certificates.Select(c => new AppKey(
                 Guid.NewGuid(),
                 c.RawData,

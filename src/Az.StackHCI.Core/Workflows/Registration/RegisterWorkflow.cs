@@ -71,13 +71,23 @@ namespace Az.StackHCI.Core.Workflows.Registration
 
                 progress.Step("Validating the parameters and checking registration information", 25);
                 var plan = await CloudPreflight.CheckAsync(context, nodeState, cancellationToken).ConfigureAwait(false);
+                var arcPlan = request.EnableAzureArcServer ? await ArcPreflight.CheckAsync(context, plan, cancellationToken).ConfigureAwait(false) : null;
+                RegistrationResult result;
                 if (plan.AlreadyRegistered)
                 {
-                    reporter.Verbose($"The cluster is already registered as {target.ResourceId}; nothing to change.");
-                    return context.Result(RegistrationStatus.Success, RegistrationMessages.Success, await NodeStates.ReadAsync(context, cancellationToken).ConfigureAwait(false));
+                    reporter.Verbose($"The cluster is already registered as {target.ResourceId}; only Arc integration is checked.");
+                    result = context.Result(RegistrationStatus.Success, RegistrationMessages.Success, await NodeStates.ReadAsync(context, cancellationToken).ConfigureAwait(false));
+                }
+                else
+                {
+                    result = await new RegistrationSteps(context, plan, progress).RunAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                return await new RegistrationSteps(context, plan, progress).RunAsync(cancellationToken).ConfigureAwait(false);
+                // Re-running Register is how Arc gets (re)enabled on a registered cluster, as the seed describes.
+                var registered = result.Result == RegistrationStatus.Success || result.ChangesSkipped;
+                return arcPlan is null || !registered
+                    ? result
+                    : await new ArcSteps(context, arcPlan, progress, plan.Region).RunAsync(result, cancellationToken).ConfigureAwait(false);
             }
             finally
             {

@@ -42,6 +42,12 @@ namespace Az.StackHCI.Core.Workflows.Registration
                     $"'{group}' is not a valid resource group name: use 1-90 letters, digits, '-', '_', '.', '(' or ')', not ending in '.'.");
             }
 
+            if (request.ArcServerResourceGroupName is string arcGroup && !ResourceIds.IsValidResourceGroupName(arcGroup))
+            {
+                throw new HciException("InvalidResourceGroupName", HciErrorCategory.InvalidArgument, arcGroup,
+                    $"'{arcGroup}' is not a valid resource group name for -ArcServerResourceGroupName: use 1-90 letters, digits, '-', '_', '.', '(' or ')', not ending in '.'.");
+            }
+
             if (request.ResourceName is string name && (name.Length == 0 || name.Length > 260 || name.IndexOfAny(new[] { '/', '\\', '?', '#', '%', '&' }) >= 0))
             {
                 throw new HciException("InvalidResourceName", HciErrorCategory.InvalidArgument, name,

@@ -23,7 +23,18 @@ namespace Az.StackHCI.Core.Workflows.Registration
 
         public bool RepairRegistration { get; set; }
 
+        /// <summary>A certificate already on every node (LocalMachine store) instead of a new one per node.</summary>
+        public string? CertificateThumbprint { get; set; }
+
         public bool EnableAzureArcServer { get; set; } = true;
+
+        /// <summary>Where the nodes' Arc machines go (default: the arcSettings' group, else the cluster's).</summary>
+        public string? ArcServerResourceGroupName { get; set; }
+
+        /// <summary>A pre-created Arc onboarding service principal (application id and secret) instead of a new one.</summary>
+        public string? ArcSpnAppId { get; set; }
+
+        public string? ArcSpnSecret { get; set; }
 
         public SignInRequest SignIn { get; set; } = new SignInRequest();
 

@@ -268,11 +268,6 @@ namespace Az.StackHCI.Core.Workflows.Registration
                     $"The cluster was registered, but node(s) {string.Join(", ", notRegistered)} do not report it. Run Register-AzStackHCI again to complete it.");
             }
 
-            if (_context.Request.EnableAzureArcServer)
-            {
-                _context.Reporter.Warning("Azure Arc integration is not part of this version of the module yet: the cluster is registered without it. Use -EnableAzureArcServer:$false to register without Arc and without this warning.");
-            }
-
             return _context.Result(RegistrationStatus.Success, RegistrationMessages.Success, nodes);
         }
 
