@@ -198,6 +198,22 @@ Describe 'Register-AzStackHCI' {
         Get-LabJournal | Where-Object path -Like '*devicecode*' | Should -BeNullOrEmpty
     }
 
+    It 'traces HTTP on the debug stream, with tokens and secrets redacted' {
+        $secret = ConvertTo-SecureString $lab.servicePrincipals.ci.secret -AsPlainText -Force
+        $credential = [pscredential]::new($lab.servicePrincipals.ci.appId, $secret)
+
+        $output = & {
+            $DebugPreference = 'Continue'
+            Register @{ ServicePrincipalCredential = $credential; TenantId = $lab.tenantId }
+        } 5>&1
+        $debug = ($output | Where-Object { $_ -is [System.Management.Automation.DebugRecord] }).Message -join "`n"
+
+        $debug | Should -Match 'Request \['
+        $debug | Should -Match 'api-version'
+        $debug | Should -Not -Match ([regex]::Escape($lab.servicePrincipals.ci.secret))
+        $debug | Should -Not -Match 'Bearer ey'
+    }
+
     It 'registers non-interactively as a service principal with a certificate' {
         $parameters = @{ ServicePrincipalId = $lab.servicePrincipals.ciCertificate.appId; ServicePrincipalCertificatePath = $lab.servicePrincipals.ciCertificate.certificatePath; TenantId = $lab.tenantId }
 

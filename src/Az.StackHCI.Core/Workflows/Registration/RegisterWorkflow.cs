@@ -31,6 +31,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
         {
             var environment = RegistrationInput.Validate(request, _environments);
             using var log = OperationLog.Open(request.LogsDirectory, "RegisterHCI", _reporter);
+            using var httpTrace = HttpTrace.To(log);
             log.Info($"Register-AzStackHCI triggered - {Describe(request)}");
             try
             {
