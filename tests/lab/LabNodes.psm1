@@ -193,6 +193,10 @@ function Write-LabNodeFiles {
         $dir = $node.dir
         foreach ($sub in 'certs', 'profile/config', 'profile/data', 'profile/cache', 'tmp') { New-Item -ItemType Directory -Path (Join-Path $dir $sub) -Force | Out-Null }
         New-LabSshKey (Join-Path $dir 'ssh_host_ed25519_key') "$($node.name) host key"
+        # The node's commands come first in its module path, ahead of pwsh's own modules, so the lab's Get-Item
+        # (which serves Cert:\LocalMachine, absent from pwsh on Linux) is found even as a session's first command.
+        New-Item -ItemType Directory -Path (Join-Path $dir 'profile/config/powershell') -Force | Out-Null
+        Set-Content -Path (Join-Path $dir 'profile/config/powershell/powershell.config.json') -Value (@{ PSModulePath = $moduleFolder } | ConvertTo-Json)
         $environment = [ordered]@{
             HCI_NODE_NAME = $node.name; HCI_CLUSTER_NAME = $Cluster.name; HCI_NODE_STATE = $dir; HCI_CLUSTER_STATE = $Cluster.dir
             HCI_LAB_JSON = $ConnectionFile; SSL_CERT_FILE = $CaBundle; PSModulePath = $moduleFolder; DOTNET_ROOT = $dotnetRoot

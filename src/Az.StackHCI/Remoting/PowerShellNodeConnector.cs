@@ -108,7 +108,8 @@ function ConvertTo-Plain($value, [int] $depth = 0) {
     if ($value -is [System.Collections.IDictionary]) { return $value }
     if ($value -is [System.Collections.IEnumerable]) { return @($value | ForEach-Object { ConvertTo-Plain $_ ($depth + 1) }) }
     $plain = [ordered]@{}
-    foreach ($property in $value.PSObject.Properties) { $plain[$property.Name] = ConvertTo-Plain $property.Value ($depth + 1) }
+    # Some getters throw (a CNG certificate's PrivateKey on Windows PowerShell): such a property reads as null.
+    foreach ($property in $value.PSObject.Properties) { $plain[$property.Name] = try { ConvertTo-Plain $property.Value ($depth + 1) } catch { $null } }
     [pscustomobject]$plain
 }
 $failures = New-Object System.Collections.Generic.List[object]

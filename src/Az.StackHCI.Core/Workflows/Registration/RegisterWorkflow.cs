@@ -72,6 +72,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
 
                 progress.Step("Validating the parameters and checking registration information", 25);
                 var plan = await CloudPreflight.CheckAsync(context, nodeState, cancellationToken).ConfigureAwait(false);
+                await CertificateSteps.CheckUserCertificateAsync(context, cancellationToken).ConfigureAwait(false);
                 var arcPlan = request.EnableAzureArcServer ? await ArcPreflight.CheckAsync(context, plan, cancellationToken).ConfigureAwait(false) : null;
                 RegistrationResult result;
                 if (plan.AlreadyRegistered)

@@ -11,7 +11,8 @@
         'Remove-AzureStackHCIRegistrationCertificate', 'Set-AzureStackHCIRegistration', 'Sync-AzureStackHCI',
         'Remove-AzureStackHCIRegistration',
         'Get-AzureStackHCIArcIntegration', 'Initialize-AzureStackHCIArcIntegration', 'Enable-AzureStackHCIArcIntegration',
-        'Disable-AzureStackHCIArcIntegration', 'Clear-AzureStackHCIArcIntegration'
+        'Disable-AzureStackHCIArcIntegration', 'Clear-AzureStackHCIArcIntegration',
+        'Get-Item', 'Import-PfxCertificate'
     )
     CmdletsToExport   = @()
     AliasesToExport   = @()

@@ -160,6 +160,109 @@ function Resolve-NodeCertificate($Context, [string] $Thumbprint) {
     $certificate
 }
 
+#region Cert: drive (pwsh on Linux has none): the node's LocalMachine\My store is <node>/certs
+
+$script:CertPathPattern = '^(?:Microsoft\.PowerShell\.Security\\)?(?:Cert:|Certificate::)[\\/]*LocalMachine[\\/]+(?<store>[^\\/]+)(?:[\\/]+(?<thumbprint>[^\\/]+))?[\\/]*$'
+
+function Get-LabStoreCertificate {
+    <# Cert:\LocalMachine\<store>\<thumbprint> (wildcards allowed, as the Certificate provider allows them): the
+       X509Certificate2 with its key, and the provider's PS* properties. Only My holds certificates here. #>
+    param($Context, [string] $Store, [string] $Thumbprint)
+    if ('My' -notlike $Store) { return }
+    foreach ($file in Get-ChildItem -LiteralPath (Get-CertificateFolder $Context) -Filter *.pfx) {
+        if ($file.BaseName -notlike $Thumbprint) { continue }
+        $certificate = [Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadPkcs12FromFile($file.FullName, $null,
+            [Security.Cryptography.X509Certificates.X509KeyStorageFlags]::EphemeralKeySet)
+        $certificate | Add-Member -NotePropertyMembers ([ordered]@{
+                PSPath = "Microsoft.PowerShell.Security\Certificate::LocalMachine\My\$($certificate.Thumbprint)"
+                PSParentPath = 'Microsoft.PowerShell.Security\Certificate::LocalMachine\My'
+                PSChildName = $certificate.Thumbprint
+                PSIsContainer = $false
+            }) -PassThru
+    }
+}
+
+function Get-Item {
+    <# Get-Item, plus what the Certificate provider gives for Cert:\LocalMachine\<store>\<thumbprint>; every other path
+       goes to Microsoft.PowerShell.Management\Get-Item unchanged. #>
+    [CmdletBinding(DefaultParameterSetName = 'Path')]
+    param(
+        [Parameter(ParameterSetName = 'Path', Mandatory, Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)] [string[]] $Path,
+        [Parameter(ParameterSetName = 'LiteralPath', Mandatory, ValueFromPipelineByPropertyName)] [Alias('PSPath', 'LP')] [string[]] $LiteralPath,
+        [string] $Filter, [string[]] $Include, [string[]] $Exclude, [switch] $Force, [pscredential] $Credential, [string[]] $Stream
+    )
+    process {
+        $literal = $PSCmdlet.ParameterSetName -eq 'LiteralPath'
+        $paths = if ($literal) { $LiteralPath } else { $Path }
+        if (-not ($paths | Where-Object { $_ -match $script:CertPathPattern })) {
+            Microsoft.PowerShell.Management\Get-Item @PSBoundParameters
+            return
+        }
+        $context = Get-LabNodeContext
+        foreach ($item in $paths) {
+            if ($item -notmatch $script:CertPathPattern) {
+                $forward = @{} + $PSBoundParameters
+                $forward.Remove('Path') | Out-Null; $forward.Remove('LiteralPath') | Out-Null
+                if ($literal) { $forward.LiteralPath = $item } else { $forward.Path = $item }
+                Microsoft.PowerShell.Management\Get-Item @forward
+                continue
+            }
+            $store = $Matches['store']; $thumbprint = if ($Matches['thumbprint']) { $Matches['thumbprint'] } else { $null }
+            $wildcard = -not $literal -and [Management.Automation.WildcardPattern]::ContainsWildcardCharacters($item)
+            if (-not $wildcard -and $store -ne 'My' -and $store -notin 'Root', 'CA', 'Trust', 'Disallowed', 'AuthRoot', 'TrustedPublisher', 'TrustedPeople', 'Remote Desktop', 'WebHosting') {
+                $found = @()
+            }
+            elseif (-not $thumbprint) {
+                # The store itself: a container, as the provider shows it.
+                $found = @([pscustomobject]@{ Name = $store; Location = 'LocalMachine'; PSPath = "Microsoft.PowerShell.Security\Certificate::LocalMachine\$store"; PSIsContainer = $true })
+            }
+            else {
+                $storePattern = if ($literal) { [Management.Automation.WildcardPattern]::Escape($store) } else { $store }
+                $thumbprintPattern = if ($literal) { [Management.Automation.WildcardPattern]::Escape($thumbprint) } else { $thumbprint }
+                $found = @(Get-LabStoreCertificate $context $storePattern $thumbprintPattern)
+            }
+            if ($found.Count -gt 0) { $found; continue }
+            if (-not $wildcard) {
+                $exception = [Management.Automation.ItemNotFoundException]::new("Cannot find path '$item' because it does not exist.")
+                $PSCmdlet.WriteError([Management.Automation.ErrorRecord]::new($exception, 'PathNotFound', 'ObjectNotFound', $item))
+            }
+        }
+    }
+}
+
+function Import-PfxCertificate {
+    <# As the PKI module's: the PFX (with its key) into Cert:\LocalMachine\My, the only store of a lab node. #>
+    [CmdletBinding(SupportsShouldProcess)]
+    param(
+        [Parameter(Mandatory, Position = 0)] [string] $FilePath,
+        [string] $CertStoreLocation = 'Cert:\LocalMachine\My',
+        [securestring] $Password,
+        [switch] $Exportable
+    )
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
+    if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+    if ($CertStoreLocation -notmatch $script:CertPathPattern -or $Matches['store'] -ne 'My' -or $Matches['thumbprint']) {
+        $PSCmdlet.WriteError((New-LabErrorRecord "Lab nodes have one certificate store, Cert:\LocalMachine\My; '$CertStoreLocation' is not supported." 'StoreNotSupported' 'InvalidArgument' $CertStoreLocation))
+        return
+    }
+    try {
+        $plain = if ($Password) { [Net.NetworkCredential]::new('', $Password).Password } else { $null }
+        $certificate = [Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadPkcs12FromFile($FilePath, $plain,
+            [Security.Cryptography.X509Certificates.X509KeyStorageFlags]::Exportable)
+        if (-not $PSCmdlet.ShouldProcess($certificate.Thumbprint, "Import into $CertStoreLocation")) { return }
+        # Kept as the node keeps its own certificates: a PFX with the key, no password, readable by the node only.
+        $path = Join-Path (Get-CertificateFolder $context) "$($certificate.Thumbprint).pfx"
+        [IO.File]::WriteAllBytes($path, $certificate.Export([Security.Cryptography.X509Certificates.X509ContentType]::Pkcs12))
+        if (-not $IsWindows) { [IO.File]::SetUnixFileMode($path, [IO.UnixFileMode] 'UserRead, UserWrite') }
+        Get-LabStoreCertificate $context 'My' $certificate.Thumbprint
+    }
+    catch {
+        $PSCmdlet.WriteError((ConvertTo-ErrorRecord $_ 'ImportPfxCertificateFailed' $FilePath))
+    }
+}
+
+#endregion
+
 function Get-CertificateToken {
     <# A token for the cluster's application by a client assertion signed with this node's key (RFC 7523). #>
     param($Context, [string] $Authority, [string] $TenantId, [string] $AppId, [string] $Scope, $Certificate)
@@ -669,5 +772,6 @@ Export-ModuleMember -Function @(
     'Remove-AzureStackHCIRegistrationCertificate', 'Set-AzureStackHCIRegistration', 'Sync-AzureStackHCI',
     'Remove-AzureStackHCIRegistration',
     'Get-AzureStackHCIArcIntegration', 'Initialize-AzureStackHCIArcIntegration', 'Enable-AzureStackHCIArcIntegration',
-    'Disable-AzureStackHCIArcIntegration', 'Clear-AzureStackHCIArcIntegration'
+    'Disable-AzureStackHCIArcIntegration', 'Clear-AzureStackHCIArcIntegration',
+    'Get-Item', 'Import-PfxCertificate'
 )
