@@ -69,6 +69,15 @@ Describe 'Register-AzStackHCI with Azure Arc' {
         Get-Content $lab.journal -Raw | Should -Not -Match ([regex]::Escape($secret))
     }
 
+    It 'changes nothing when run again on a cluster with Arc in place' {
+        (Register).Result | Should -Be 'Success'
+        Set-Content -Path $lab.journal -Value ''
+
+        (Register).Result | Should -Be 'Success'
+
+        Get-LabWrites | Should -BeNullOrEmpty
+    }
+
     It 'completes the registration but reports ArcPermissionsMissing for contributor, who may not assign roles' {
         Set-LabSignInUser contributor
 

@@ -29,12 +29,14 @@ namespace Az.StackHCI.Core.Workflows.Registration
         private readonly string _region;
         private bool _declined;
 
-        public ArcSteps(RegistrationContext context, ArcPlan plan, StepProgress progress, string region)
+        /// <param name="declined">A registration change was declined already: Arc changes are only announced.</param>
+        public ArcSteps(RegistrationContext context, ArcPlan plan, StepProgress progress, string region, bool declined)
         {
             _context = context;
             _plan = plan;
             _progress = progress;
             _region = region;
+            _declined = declined;
         }
 
         private RegistrationTarget Target => _context.Target;
@@ -44,6 +46,12 @@ namespace Az.StackHCI.Core.Workflows.Registration
         public async Task<RegistrationResult> RunAsync(RegistrationResult registered, CancellationToken cancellationToken)
         {
             var reporter = _context.Reporter;
+            if (AllConnected(_plan.ArcSettings) && string.Equals(_plan.ArcSettings?["properties"]?["arcInstanceResourceGroup"]?.GetValue<string>(), _plan.ResourceGroup, StringComparison.OrdinalIgnoreCase))
+            {
+                reporter.Verbose("Azure Arc integration is in place on every node; nothing to change.");
+                return registered;
+            }
+
             _progress.Step("Registering Microsoft.HybridCompute and Microsoft.GuestConfiguration resource providers to subscription", 96);
             foreach (var provider in Providers())
             {
@@ -60,7 +68,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
                     new Dictionary<string, string> { [ResourceIds.CreatedByTag] = ResourceIds.CreatedByValue }, cancellationToken).ConfigureAwait(false);
             }
 
-            if (_plan.PermissionsMissing)
+            if (_plan.PermissionsMissing && !_declined)
             {
                 reporter.Warning(PermissionsMissing);
                 return Failed(registered, "ArcPermissionsMissing", PermissionsMissing);
@@ -212,7 +220,8 @@ namespace Az.StackHCI.Core.Workflows.Registration
             var result = await _context.Cluster.Entry.InvokeAsync("Initialize-AzureStackHCIArcIntegration", initialize, cancellationToken).ConfigureAwait(false);
             if (!result.Succeeded)
             {
-                throw new NodeCommandException(_context.Cluster.Entry.ComputerName, "Initialize-AzureStackHCIArcIntegration", result.Errors);
+                _context.Reporter.Warning($"{_context.Cluster.Entry.ComputerName}: Initialize-AzureStackHCIArcIntegration failed: {string.Join(" ", result.Errors.Select(e => e.Message))}");
+                return _context.Cluster.Members;
             }
 
             var nodes = _context.Cluster.Nodes;
@@ -256,6 +265,14 @@ namespace Az.StackHCI.Core.Workflows.Registration
             {
                 return NotConnected(await _context.Arm.GetResourceAsync(Target.ResourceId + "/arcSettings/default", ApiVersions.ArcSettings, cancellationToken).ConfigureAwait(false));
             }
+        }
+
+        private bool AllConnected(JsonObject? settings)
+        {
+            var details = settings?["properties"]?["perNodeDetails"] as JsonArray;
+            return details is not null && _context.Cluster.Members.All(m => details.Any(d =>
+                string.Equals(d?["name"]?.GetValue<string>(), m, StringComparison.OrdinalIgnoreCase)
+                && string.Equals(d?["state"]?.GetValue<string>(), "Connected", StringComparison.OrdinalIgnoreCase)));
         }
 
         private RegistrationResult Failed(RegistrationResult registered, string errorDetail, string message)

@@ -72,7 +72,10 @@ namespace Az.StackHCI.Core.Workflows.Registration
 
                 progress.Step("Validating the parameters and checking registration information", 25);
                 var plan = await CloudPreflight.CheckAsync(context, nodeState, cancellationToken).ConfigureAwait(false);
-                await CertificateSteps.CheckUserCertificateAsync(context, cancellationToken).ConfigureAwait(false);
+                if (!plan.AlreadyRegistered)
+                {
+                    await CertificateSteps.CheckUserCertificateAsync(context, cancellationToken).ConfigureAwait(false);
+                }
                 var arcPlan = request.EnableAzureArcServer ? await ArcPreflight.CheckAsync(context, plan, cancellationToken).ConfigureAwait(false) : null;
                 RegistrationResult result;
                 if (plan.AlreadyRegistered)
@@ -89,7 +92,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 var registered = result.Result == RegistrationStatus.Success || result.ChangesSkipped;
                 return arcPlan is null || !registered
                     ? result
-                    : await new ArcSteps(context, arcPlan, progress, plan.Region).RunAsync(result, cancellationToken).ConfigureAwait(false);
+                    : await new ArcSteps(context, arcPlan, progress, plan.Region, declined: result.ChangesSkipped).RunAsync(result, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
