@@ -1,18 +1,22 @@
 <#
 .SYNOPSIS
-    The README's main job, run against the built module. Registration arrives in later steps; for now the demo
-    shows what the module knows about clouds, as a user would see it.
+    The README's main job: start the lab (cloud + a 3-node cluster), register the cluster with the built module,
+    show the result, stop the lab. Unregister-AzStackHCI and Get-AzStackHCI join the demo when they exist.
 #>
 param([Parameter(Mandatory)] [string] $ModulePath)
 
 $ErrorActionPreference = 'Stop'
-Import-Module (Join-Path $ModulePath 'Az.StackHCI.psd1') -Force
-$module = Get-Module Az.StackHCI
-
-Write-Host "Az.StackHCI $($module.Version) from $($module.ModuleBase)"
-Write-Host "Commands: $((Get-Command -Module Az.StackHCI).Name -join ', ')"
-Write-Host ''
-Write-Host '> Get-AzStackHCIEnvironment'
-Get-AzStackHCIEnvironment | Format-Table | Out-Host
-Write-Host '> Get-AzStackHCIEnvironment -Name AzureCloud | Format-List'
-Get-AzStackHCIEnvironment -Name AzureCloud | Format-List | Out-Host
+$root = Split-Path -Parent $PSScriptRoot
+$labRoot = Join-Path $root 'out/demo-lab'
+$labJson = & (Join-Path $root 'tests/lab/Start-Lab.ps1') -Nodes 3 -Root $labRoot
+try {
+    # The lab's CA is trusted the standard way; .NET reads SSL_CERT_FILE when a process starts, so the demo runs
+    # in a child pwsh that inherits it.
+    $env:SSL_CERT_FILE = (Get-Content $labJson -Raw | ConvertFrom-Json).caBundle
+    $pwsh = if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { @([Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll')) } else { @([Environment]::ProcessPath) }
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoLogo -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'demo-register.ps1') -ModulePath $ModulePath -LabJson $labJson
+    if ($LASTEXITCODE -ne 0) { throw "The demo failed ($LASTEXITCODE)." }
+}
+finally {
+    & (Join-Path $root 'tests/lab/Stop-Lab.ps1') -Root $labRoot
+}

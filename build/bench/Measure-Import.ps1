@@ -40,7 +40,7 @@ for ($i = 0; $i -lt $Runs; $i++) {
 
 function Get-Median([double[]] $Values) { $sorted = $Values | Sort-Object; $sorted[[int][math]::Floor($sorted.Count / 2)] }
 $baseline = Get-Median $times['pwsh start only']
-foreach ($name in $scenarios.Keys) {
+$rows = foreach ($name in $scenarios.Keys) {
     $median = Get-Median $times[$name]
     [pscustomobject]@{
         Scenario       = $name
@@ -49,4 +49,5 @@ foreach ($name in $scenarios.Keys) {
         ExtraMs        = [math]::Round($median - $baseline)
         Runs           = $Runs
     }
-} | Format-Table -AutoSize | Out-Host
+}
+$rows | Format-Table -AutoSize | Out-Host

@@ -7,7 +7,6 @@ namespace Az.StackHCI.Core.Workflows.Registration
 
         public const string NotACluster = "Computer {0} is not part of an Azure Stack HCI cluster. Use the -ComputerName parameter to specify an Azure Stack HCI cluster node and try again.";
         public const string ResourceMissing = "The Azure resource with ID {0} doesn't exist. Unregister the cluster using Unregister-AzStackHCI and then try again.";
-        public const string RegisteredElsewhere = "Azure Stack HCI is already registered with Azure resource ID {0}. To register or change registration, first unregister the cluster using Unregister-AzStackHCI, then try again.";
         public const string RegionNotAvailable = "Azure Stack HCI is not yet available in region {0}. Please choose one of these regions: {1}.";
         public const string CertificatesFailed = "Failed to register. Couldn't generate self-signed certificate on node(s) {0}. Couldn't set and verify registration certificate on node(s) {1}. Make sure every clustered node is up and has Internet connectivity (at least outbound to Azure).";
         public const string CannotRepair = "Can't repair registration because the cluster isn't registered yet. Register the cluster using Register-AzStackHCI without the -RepairRegistration option.";
