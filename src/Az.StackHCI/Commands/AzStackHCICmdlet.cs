@@ -25,7 +25,17 @@ namespace Az.StackHCI.Commands
             GC.SuppressFinalize(this);
         }
 
-        protected override void StopProcessing() => _stopping.Cancel();
+        protected override void StopProcessing()
+        {
+            try
+            {
+                _stopping.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The command finished (and was disposed) while the stop was on its way: nothing left to cancel.
+            }
+        }
 
         /// <summary>
         /// Runs <paramref name="operation"/> off the pipeline thread and waits for it, pumping its messages. The
