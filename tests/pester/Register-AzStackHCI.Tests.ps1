@@ -229,6 +229,8 @@ Describe 'Register-AzStackHCI' {
 
     It 'stops promptly when the pipeline is stopped, and closes every node session' {
         Set-LabNode $cluster.nodes[0] @{ latencyMs = 20000 }   # the entry node answers slowly: stop while it waits
+        $deadline = [DateTime]::UtcNow.AddSeconds(20)
+        while ((Get-RemoteSessionProcess) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }   # earlier tests' sessions end
         $shell = [powershell]::Create()
         $null = $shell.AddScript({
                 param($Manifest, $Lab, $Parameters)
@@ -237,15 +239,24 @@ Describe 'Register-AzStackHCI' {
                 Register-AzStackHCI @Parameters
             }).AddArgument((Get-TestModuleManifest)).AddArgument($lab).AddArgument($common)
         $null = $shell.BeginInvoke()
-        $deadline = [DateTime]::UtcNow.AddSeconds(30)
-        while (-not (Get-RemoteSessionProcess) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
-        Get-RemoteSessionProcess | Should -Not -BeNullOrEmpty
+        try {
+            $seen = $null
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while (-not $seen -and [DateTime]::UtcNow -lt $deadline) {
+                $seen = Get-RemoteSessionProcess
+                if (-not $seen) { Start-Sleep -Milliseconds 200 }
+            }
+            $seen | Should -Not -BeNullOrEmpty -Because 'the command must be inside its node sessions when it is stopped'
 
-        $watch = [Diagnostics.Stopwatch]::StartNew()
-        $shell.Stop()
-        $watch.Elapsed.TotalSeconds | Should -BeLessThan 5
-        $shell.InvocationStateInfo.State | Should -Be 'Stopped'
-        $shell.Dispose()
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $shell.Stop()
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 5
+            $shell.InvocationStateInfo.State | Should -Be 'Stopped'
+        }
+        finally {
+            $shell.Stop()
+            $shell.Dispose()
+        }
 
         $deadline = [DateTime]::UtcNow.AddSeconds(20)
         while ((Get-RemoteSessionProcess) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
