@@ -63,6 +63,30 @@ internal static class ArmResources
             && (resourceGroup is null || string.Equals(ArmIds.ResourceGroupOf(r.Id), resourceGroup, StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>Removes a resource, its child resources and the role assignments at or below it.</summary>
+    /// <summary>DELETE of a tracked resource in a group: 200 when it was there, 204 when it was not.</summary>
+    public static ArmResult DeleteInGroup(ArmCall call, string resourceGroup, string id)
+    {
+        RequireResourceGroup(call, resourceGroup);
+        if (Find(call, id) is null)
+        {
+            return ArmResult.NoContent();
+        }
+
+        Delete(call, id);
+        return ArmResult.Deleted();
+    }
+
+    /// <summary>The resources of a type in a group, or in the subscription when no group is given.</summary>
+    public static ArmResult ListOfType(ArmCall call, string type, string? resourceGroup)
+    {
+        if (resourceGroup is not null)
+        {
+            RequireResourceGroup(call, resourceGroup);
+        }
+
+        return ArmResult.List(OfType(call, type, resourceGroup).OrderBy(r => r.Id, StringComparer.OrdinalIgnoreCase).Select(r => r.Body.DeepClone()));
+    }
+
     public static void Delete(ArmCall call, string id)
     {
         foreach (var key in call.State.Resources.Keys.Where(k => Rbac.Covers(id, k)).ToList())

@@ -97,28 +97,10 @@ internal static class Clusters
 
     public static ArmResult Get(ArmCall call, string resourceGroup, string name) => ArmResult.Ok(Require(call, resourceGroup, name).Body.DeepClone());
 
-    public static ArmResult Delete(ArmCall call, string resourceGroup, string name)
-    {
-        ArmResources.RequireResourceGroup(call, resourceGroup);
-        var id = Id(call, resourceGroup, name);
-        if (ArmResources.Find(call, id) is null)
-        {
-            return ArmResult.NoContent();
-        }
+    public static ArmResult Delete(ArmCall call, string resourceGroup, string name) =>
+        ArmResources.DeleteInGroup(call, resourceGroup, Id(call, resourceGroup, name));
 
-        ArmResources.Delete(call, id);
-        return ArmResult.Deleted();
-    }
-
-    public static ArmResult List(ArmCall call, string? resourceGroup)
-    {
-        if (resourceGroup is not null)
-        {
-            ArmResources.RequireResourceGroup(call, resourceGroup);
-        }
-
-        return ArmResult.List(ArmResources.OfType(call, Type, resourceGroup).OrderBy(r => r.Id, StringComparer.OrdinalIgnoreCase).Select(r => r.Body.DeepClone()));
-    }
+    public static ArmResult List(ArmCall call, string? resourceGroup) => ArmResources.ListOfType(call, Type, resourceGroup);
 
     private static JsonObject New(ArmCall call, string id, string name, string location) => new()
     {
