@@ -46,8 +46,13 @@ Describe 'Stopping a running command' {
     It 'delivers verbose messages written on worker threads to the pipeline' {
         $shell = Start-HangingCommand
         try {
+            # Posted by the worker before it connects; the pipeline thread writes it while the command still runs.
+            $expected = "Reading the cloud's endpoints from https://127.0.0.1:$port/metadata/endpoints?api-version=2022-09-01."
+            $deadline = [DateTime]::UtcNow.AddSeconds(10)
+            while ($shell.Streams.Verbose.Message -notcontains $expected -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            $shell.InvocationStateInfo.State | Should -Be 'Running'
             $shell.Stop()
-            $shell.Streams.Verbose.Message | Should -Contain "Reading the cloud's endpoints from https://127.0.0.1:$port/metadata/endpoints?api-version=2022-09-01."
+            $shell.Streams.Verbose.Message | Should -Contain $expected
         }
         finally {
             $connection.Dispose()
