@@ -99,7 +99,6 @@ namespace Az.StackHCI.Core.Cloud
         /// </summary>
         public async Task AssignRoleAsync(string scope, string roleDefinitionGuid, string principalId, string principalType, CancellationToken cancellationToken)
         {
-            var name = DeterministicGuid($"{scope.ToLowerInvariant()}|{roleDefinitionGuid}|{principalId.ToLowerInvariant()}");
             var subscription = "/" + string.Join("/", scope.Trim('/').Split('/').Take(2));
             var body = new JsonObject
             {
@@ -112,12 +111,96 @@ namespace Az.StackHCI.Core.Cloud
             };
             try
             {
-                await PutResourceAsync($"{scope.TrimEnd('/')}/providers/Microsoft.Authorization/roleAssignments/{name}", ApiVersions.Authorization, body, cancellationToken).ConfigureAwait(false);
+                await PutResourceAsync(RoleAssignmentId(scope, roleDefinitionGuid, principalId), ApiVersions.Authorization, body, cancellationToken).ConfigureAwait(false);
             }
             catch (HciException ex) when (ex.ErrorId == "RoleAssignmentExists")
             {
             }
         }
+
+        /// <summary>The id <see cref="AssignRoleAsync"/> gives an assignment: the same for the same scope, role and principal.</summary>
+        public static string RoleAssignmentId(string scope, string roleDefinitionGuid, string principalId) =>
+            $"{scope.TrimEnd('/')}/providers/Microsoft.Authorization/roleAssignments/" +
+            DeterministicGuid($"{scope.TrimEnd('/').ToLowerInvariant()}|{roleDefinitionGuid}|{principalId.ToLowerInvariant()}");
+
+        /// <summary>The principal's role assignments anywhere in the subscription: (id, scope, role definition guid).</summary>
+        public async Task<IReadOnlyList<(string Id, string Scope, string RoleDefinition)>> ListRoleAssignmentsAsync(string subscriptionId, string principalId, CancellationToken cancellationToken)
+        {
+            var body = await SendAsync(RequestMethod.Get, $"/subscriptions/{subscriptionId}/providers/Microsoft.Authorization/roleAssignments", ApiVersions.Authorization, null, cancellationToken,
+                filter: $"principalId eq '{principalId}'").ConfigureAwait(false);
+            return (body?["value"] as JsonArray ?? new JsonArray())
+                .Select(a => (a?["id"]?.GetValue<string>() ?? "", a?["properties"]?["scope"]?.GetValue<string>() ?? "",
+                    (a?["properties"]?["roleDefinitionId"]?.GetValue<string>() ?? "").Split('/').Last()))
+                .ToList();
+        }
+
+        /// <summary>Deletes a resource by id (ARM ids of any kind, role assignments included); one already gone is fine.</summary>
+        public async Task DeleteAsync(string resourceId, string apiVersion, CancellationToken cancellationToken) =>
+            await SendAsync(RequestMethod.Delete, resourceId, apiVersion, null, cancellationToken, allowNotFound: true).ConfigureAwait(false);
+
+        /// <summary>
+        /// Deletes a provider resource through the SDK, which follows the long-running operation to its end (the
+        /// api-version comes from the pinned ones); one already gone is fine.
+        /// </summary>
+        public Task<bool> DeleteProviderResourceAsync(string resourceId, CancellationToken cancellationToken) =>
+            Call(resourceId, async () =>
+            {
+                try
+                {
+                    await _client.GetGenericResource(new ResourceIdentifier(resourceId)).DeleteAsync(WaitUntil.Completed, cancellationToken).ConfigureAwait(false);
+                    return true;
+                }
+                catch (RequestFailedException ex) when (ex.Status == 404)
+                {
+                    return false;
+                }
+            });
+
+        /// <summary>POSTs a resource action without a body (e.g. arcSettings/initializeDisableProcess).</summary>
+        public async Task PostActionAsync(string resourceId, string action, string apiVersion, CancellationToken cancellationToken) =>
+            await SendAsync(RequestMethod.Post, resourceId.TrimEnd('/') + "/" + action, apiVersion, null, cancellationToken).ConfigureAwait(false);
+
+        /// <summary>The "value" list of a collection GET (e.g. arcSettings/default/extensions).</summary>
+        public async Task<IReadOnlyList<JsonObject>> ListAsync(string path, string apiVersion, CancellationToken cancellationToken) =>
+            ((await SendAsync(RequestMethod.Get, path, apiVersion, null, cancellationToken, allowNotFound: true).ConfigureAwait(false))?["value"] as JsonArray ?? new JsonArray())
+                .OfType<JsonObject>().ToList();
+
+        /// <summary>How many resources the group holds (0 when the group is gone).</summary>
+        public Task<int> CountResourcesAsync(string subscriptionId, string resourceGroup, CancellationToken cancellationToken) =>
+            Call($"/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}", async () =>
+            {
+                try
+                {
+                    var group = (await Subscription(subscriptionId).GetResourceGroupAsync(resourceGroup, cancellationToken).ConfigureAwait(false)).Value;
+                    var count = 0;
+                    await foreach (var _ in group.GetGenericResourcesAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+                    {
+                        count++;
+                    }
+
+                    return count;
+                }
+                catch (RequestFailedException ex) when (ex.Status == 404)
+                {
+                    return 0;
+                }
+            });
+
+        /// <summary>Deletes a resource group and waits until it is gone; one already gone is fine.</summary>
+        public Task<bool> DeleteResourceGroupAsync(string subscriptionId, string resourceGroup, CancellationToken cancellationToken) =>
+            Call($"/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}", async () =>
+            {
+                try
+                {
+                    var group = (await Subscription(subscriptionId).GetResourceGroupAsync(resourceGroup, cancellationToken).ConfigureAwait(false)).Value;
+                    await group.DeleteAsync(WaitUntil.Completed, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    return true;
+                }
+                catch (RequestFailedException ex) when (ex.Status == 404)
+                {
+                    return false;
+                }
+            });
 
         private static string DeterministicGuid(string text)
         {
@@ -136,7 +219,7 @@ namespace Az.StackHCI.Core.Cloud
         private SubscriptionResource Subscription(string subscriptionId) =>
             _client.GetSubscriptionResource(SubscriptionResource.CreateResourceIdentifier(subscriptionId));
 
-        private async Task<JsonObject?> SendAsync(RequestMethod method, string path, string apiVersion, JsonObject? body, CancellationToken cancellationToken, bool allowNotFound = false)
+        private async Task<JsonObject?> SendAsync(RequestMethod method, string path, string apiVersion, JsonObject? body, CancellationToken cancellationToken, bool allowNotFound = false, string? filter = null)
         {
             using var message = _pipeline.CreateMessage();
             var request = message.Request;
@@ -144,6 +227,10 @@ namespace Az.StackHCI.Core.Cloud
             request.Uri.Reset(_endpoint);
             request.Uri.AppendPath(path.TrimStart('/'), escape: false);
             request.Uri.AppendQuery("api-version", apiVersion);
+            if (filter is not null)
+            {
+                request.Uri.AppendQuery("$filter", filter);
+            }
             request.Headers.Add("Accept", "application/json");
             if (body is not null)
             {

@@ -156,6 +156,21 @@ namespace Az.StackHCI.Core.Cloud
                 return (created!.KeyId!.Value.ToString(), created.SecretText!);
             });
 
+        /// <summary>Deletes an application (and with it its service principal); one already gone is fine.</summary>
+        public Task DeleteApplicationAsync(string objectId, CancellationToken cancellationToken) =>
+            Call($"applications/{objectId}", async () =>
+            {
+                try
+                {
+                    await _graph.Applications[objectId].DeleteAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+                catch (ODataError ex) when (ex.ResponseStatusCode == 404)
+                {
+                }
+
+                return true;
+            });
+
         public Task<string?> FindServicePrincipalIdAsync(string appId, CancellationToken cancellationToken) =>
             Call("servicePrincipals", async () =>
             {

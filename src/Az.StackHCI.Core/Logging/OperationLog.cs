@@ -83,6 +83,13 @@ namespace Az.StackHCI.Core.Logging
             return allowed;
         }
 
+        public async Task<bool> ConfirmAsync(string description, string question, CancellationToken cancellationToken)
+        {
+            var allowed = await _inner.ConfirmAsync(description, question, cancellationToken).ConfigureAwait(false);
+            Write("INFO", $"{(allowed ? "Changes" : "Skipped changes")}: {description}");
+            return allowed;
+        }
+
         public void Dispose() => _writer?.Dispose();
 
         private void Write(string level, string message)

@@ -30,11 +30,15 @@ namespace Az.StackHCI.Core.Nodes
     /// <summary>What a node command produced.</summary>
     public sealed class NodeCommandResult
     {
-        public NodeCommandResult(IReadOnlyList<string> outputJson, IReadOnlyList<NodeError> errors)
+        public NodeCommandResult(IReadOnlyList<string> outputJson, IReadOnlyList<NodeError> errors, TimeSpan elapsed = default)
         {
             OutputJson = outputJson;
             Errors = errors;
+            Elapsed = elapsed;
         }
+
+        /// <summary>How long the command ran on the node (remoting not included).</summary>
+        public TimeSpan Elapsed { get; }
 
         /// <summary>Each output object as a JSON document.</summary>
         public IReadOnlyList<string> OutputJson { get; }

@@ -49,9 +49,32 @@ namespace Az.StackHCI.Core.Nodes
         public string? ConnectionStatus { get; set; }
         public DateTimeOffset? LastConnected { get; set; }
         public DateTimeOffset? RegistrationDate { get; set; }
+        public DateTimeOffset? NextSync { get; set; }
+        public string? Region { get; set; }
 
         public bool IsRegistered => string.Equals(RegistrationStatus, "Registered", StringComparison.OrdinalIgnoreCase)
             || string.Equals(RegistrationStatus, "OutOfPolicy", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>What Get-AzureStackHCIArcIntegration reports on a node.</summary>
+    internal sealed class ArcIntegrationState
+    {
+        public ArcIntegrationState(string clusterArcStatus, IReadOnlyDictionary<string, string> nodesArcStatus, string? applicationId)
+        {
+            ClusterArcStatus = clusterArcStatus;
+            NodesArcStatus = nodesArcStatus;
+            ApplicationId = applicationId;
+        }
+
+        /// <summary>Unknown, Enabled, Disabled or DisableInProgress.</summary>
+        public string ClusterArcStatus { get; }
+
+        /// <summary>Node name → its Arc status.</summary>
+        public IReadOnlyDictionary<string, string> NodesArcStatus { get; }
+
+        public string? ApplicationId { get; }
+
+        public string NodeStatus(string node) => NodesArcStatus.TryGetValue(node, out var status) ? status : "Disabled";
     }
 
     /// <summary>A certificate found in a node's LocalMachine certificate store: its public part as DER.</summary>
@@ -110,7 +133,69 @@ namespace Az.StackHCI.Core.Nodes
                 ConnectionStatus = String(state, "ConnectionStatus"),
                 LastConnected = Date(state, "LastConnected"),
                 RegistrationDate = Date(state, "RegistrationDate"),
+                NextSync = Date(state, "NextSync"),
+                Region = String(state, "Region"),
             };
+        }
+
+        /// <summary>Get-AzureStackHCIArcIntegration: the cluster's Arc state and each node's (empty before Arc was ever enabled).</summary>
+        public static async Task<ArcIntegrationState> GetArcIntegrationAsync(INodeSession node, CancellationToken cancellationToken)
+        {
+            var state = Single(node, "Get-AzureStackHCIArcIntegration", await Run(node, "Get-AzureStackHCIArcIntegration", Empty, cancellationToken).ConfigureAwait(false));
+            var nodes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var property in state.EnumerateObject().Where(p => string.Equals(p.Name, "NodesArcStatus", StringComparison.OrdinalIgnoreCase) && p.Value.ValueKind == JsonValueKind.Object))
+            {
+                foreach (var entry in property.Value.EnumerateObject())
+                {
+                    nodes[entry.Name] = entry.Value.ValueKind == JsonValueKind.String ? entry.Value.GetString() ?? "" : entry.Value.GetRawText();
+                }
+            }
+
+            return new ArcIntegrationState(String(state, "ClusterArcStatus") ?? "Unknown", nodes, String(state, "ApplicationId"));
+        }
+
+        public static Task RemoveRegistrationAsync(INodeSession node, CancellationToken cancellationToken) =>
+            Run(node, "Remove-AzureStackHCIRegistration", Empty, cancellationToken);
+
+        /// <summary>Removes the node's registration certificate(s); the OS keeps certificates it did not make.</summary>
+        public static Task RemoveRegistrationCertificateAsync(INodeSession node, CancellationToken cancellationToken) =>
+            Run(node, "Remove-AzureStackHCIRegistrationCertificate", Empty, cancellationToken);
+
+        public static Task DisableArcIntegrationAsync(INodeSession node, CancellationToken cancellationToken) =>
+            Run(node, "Disable-AzureStackHCIArcIntegration", Empty, cancellationToken);
+
+        /// <summary>Clear-AzureStackHCIArcIntegration: marks Arc clean-up as started, or (at the end) clears the cluster's Arc state.</summary>
+        public static Task ClearArcIntegrationAsync(INodeSession node, bool setDisableInProgress, CancellationToken cancellationToken) =>
+            Run(node, "Clear-AzureStackHCIArcIntegration",
+                setDisableInProgress ? new Dictionary<string, object?> { ["SetDisableInProgress"] = true } : Empty, cancellationToken);
+
+        /// <summary>
+        /// An HTTPS GET made by the node itself (Invoke-WebRequest, so the node's own proxy settings apply): whether a
+        /// success status came back, what went wrong otherwise, and how long it took on the node.
+        /// </summary>
+        public static async Task<(bool Succeeded, string Detail, TimeSpan Elapsed)> ProbeAsync(INodeSession node, Uri uri, CancellationToken cancellationToken)
+        {
+            var parameters = new Dictionary<string, object?> { ["Uri"] = uri.AbsoluteUri, ["UseBasicParsing"] = true, ["TimeoutSec"] = 30, ["Method"] = "Get" };
+            var result = await node.InvokeAsync("Invoke-WebRequest", parameters, cancellationToken).ConfigureAwait(false);
+            if (!result.Succeeded)
+            {
+                return (false, string.Join(" ", result.Errors.Select(e => e.Message)), result.Elapsed);
+            }
+
+            var response = result.OutputJson.Select(json => { using var document = JsonDocument.Parse(json); return document.RootElement.Clone(); })
+                .FirstOrDefault(o => o.ValueKind == JsonValueKind.Object);
+            var status = response.ValueKind == JsonValueKind.Object ? String(response, "StatusCode") : null;
+            return status is "200" ? (true, "HTTP 200", result.Elapsed) : (false, $"HTTP {status ?? "(no response)"}", result.Elapsed);
+        }
+
+        /// <summary>The node's clock in UTC (Get-Date, converted on the node).</summary>
+        public static async Task<DateTimeOffset> GetDateAsync(INodeSession node, CancellationToken cancellationToken)
+        {
+            var output = await Run(node, "Get-Date", Empty, cancellationToken).ConfigureAwait(false);
+            var text = output.Select(o => o.ValueKind == JsonValueKind.String ? o.GetString() : null).FirstOrDefault(s => !string.IsNullOrEmpty(s));
+            return DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var date)
+                ? date
+                : throw new NodeCommandException(node.ComputerName, "Get-Date", new[] { new NodeError("It did not return a date.", "InvalidOutput", "InvalidResult") });
         }
 
         /// <summary>A new self-signed certificate made by the node, which keeps its private key; the public part as DER.</summary>

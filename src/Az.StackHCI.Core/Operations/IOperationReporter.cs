@@ -20,6 +20,12 @@ namespace Az.StackHCI.Core.Operations
 
         /// <summary>Asks before a side effect (ShouldProcess). False means: skip it, change nothing.</summary>
         Task<bool> ShouldProcessAsync(string target, string action, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// Asks once for a change made of many parts: -WhatIf shows <paramref name="description"/> (every part),
+        /// -Confirm asks <paramref name="question"/>. False means: change nothing.
+        /// </summary>
+        Task<bool> ConfirmAsync(string description, string question, CancellationToken cancellationToken);
     }
 
     /// <summary>One progress update; <see cref="Completed"/> closes the activity.</summary>
@@ -61,6 +67,9 @@ namespace Az.StackHCI.Core.Operations
         public void Progress(OperationProgress progress) { }
 
         public Task<bool> ShouldProcessAsync(string target, string action, CancellationToken cancellationToken) =>
+            Task.FromResult(true);
+
+        public Task<bool> ConfirmAsync(string description, string question, CancellationToken cancellationToken) =>
             Task.FromResult(true);
     }
 }

@@ -50,6 +50,9 @@ namespace Az.StackHCI.Commands
         public Task<bool> ShouldProcessAsync(string target, string action, CancellationToken cancellationToken) =>
             _dispatcher.InvokeAsync(() => _cmdlet.ShouldProcess(target, action), cancellationToken);
 
+        public Task<bool> ConfirmAsync(string description, string question, CancellationToken cancellationToken) =>
+            _dispatcher.InvokeAsync(() => _cmdlet.ShouldProcess(description, question, "Confirm"), cancellationToken);
+
         /// <summary>Closes progress bars the engine left open (it failed or was stopped), on the pipeline thread.</summary>
         public void CompleteOpenProgress()
         {

@@ -114,6 +114,7 @@ function ConvertTo-Plain($value, [int] $depth = 0) {
 }
 $failures = New-Object System.Collections.Generic.List[object]
 $output = @()
+$watch = [Diagnostics.Stopwatch]::StartNew()
 try {
     $output = @(& $Command @Parameters -ErrorVariable nodeErrors -ErrorAction SilentlyContinue)
     foreach ($e in $nodeErrors) { $failures.Add($e) }
@@ -121,7 +122,9 @@ try {
 catch {
     $failures.Add($_)
 }
+$watch.Stop()
 [pscustomobject]@{
+    ElapsedMilliseconds = $watch.Elapsed.TotalMilliseconds
     Output = @($output | ForEach-Object { ConvertTo-Json -InputObject (ConvertTo-Plain $_) -Depth 8 -Compress })
     Errors = @($failures | ForEach-Object { [pscustomobject]@{ Message = $_.ToString(); ErrorId = [string]$_.FullyQualifiedErrorId; Category = [string]$_.CategoryInfo.Category } })
 }";
@@ -179,7 +182,8 @@ catch {
                     e.Properties["ErrorId"]?.Value?.ToString() ?? "",
                     e.Properties["Category"]?.Value?.ToString() ?? ""))
                 .ToList();
-            return new NodeCommandResult(output, errors);
+            var elapsed = result.Properties["ElapsedMilliseconds"]?.Value is object ms ? TimeSpan.FromMilliseconds(Convert.ToDouble(ms, System.Globalization.CultureInfo.InvariantCulture)) : TimeSpan.Zero;
+            return new NodeCommandResult(output, errors, elapsed);
         }
 
         /// <summary>Closes the remote runspace itself, which needs no pool (it may be gone after Ctrl+C).</summary>

@@ -18,8 +18,6 @@ namespace Az.StackHCI.Core.Workflows.Registration
     /// </summary>
     internal sealed class ArcSteps
     {
-        private const string OnboardingRole = "b64e21ea-ac4e-4cdf-9dc9-5b892992bee7";
-        private const string ResourceAdministratorRole = "cd570a14-e51a-42ad-bac8-bafd67325302";
         private const string SecretName = "Az.StackHCI Arc onboarding";
         private const string PermissionsMissing = "Failed to assign required roles for Azure Arc integration. Your Azure AD account must be an Owner or User Access Administrator in the subscription to enable Azure Arc integration.";
 
@@ -140,8 +138,8 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 return (givenAppId, principal, givenSecret);
             }
 
-            var name = Target.ResourceName + ".arc";
-            var tag = "AzStackHCI:" + Target.ResourceId.ToLowerInvariant() + ":arc";
+            var name = ClusterIdentities.ArcAppName(Target.ResourceName);
+            var tag = ClusterIdentities.ArcAppTag(Target.ResourceId);
             var application = await graph.FindApplicationByNameAsync(name, tag, cancellationToken).ConfigureAwait(false);
             if (application is null)
             {
@@ -181,7 +179,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 return;
             }
 
-            foreach (var role in new[] { OnboardingRole, ResourceAdministratorRole })
+            foreach (var role in ClusterIdentities.ArcRoles)
             {
                 await Polling.RetryAsync(
                     token => _context.Arm.AssignRoleAsync(GroupScope, role, principalId, "ServicePrincipal", token),

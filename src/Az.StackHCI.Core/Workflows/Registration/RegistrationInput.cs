@@ -1,6 +1,5 @@
 using System;
 using Az.StackHCI.Core.Environments;
-using Az.StackHCI.Core.Identity;
 using Az.StackHCI.Core.Nodes;
 using Az.StackHCI.Core.Operations;
 
@@ -30,51 +29,18 @@ namespace Az.StackHCI.Core.Workflows.Registration
     {
         public static HciEnvironment Validate(RegistrationRequest request, EnvironmentCatalog environments)
         {
-            if (!Guid.TryParse(request.SubscriptionId, out _))
+            if (string.IsNullOrEmpty(request.SubscriptionId))
             {
-                throw new HciException("InvalidSubscriptionId", HciErrorCategory.InvalidArgument, request.SubscriptionId,
-                    $"'{request.SubscriptionId}' is not a subscription id. Give the subscription's GUID, e.g. 12345678-1234-1234-1234-123456789012.");
+                throw new HciException("InvalidSubscriptionId", HciErrorCategory.InvalidArgument, "SubscriptionId", "Give -SubscriptionId, the subscription's GUID.");
             }
 
-            if (request.ResourceGroupName is string group && !ResourceIds.IsValidResourceGroupName(group))
-            {
-                throw new HciException("InvalidResourceGroupName", HciErrorCategory.InvalidArgument, group,
-                    $"'{group}' is not a valid resource group name: use 1-90 letters, digits, '-', '_', '.', '(' or ')', not ending in '.'.");
-            }
-
-            if (request.ArcServerResourceGroupName is string arcGroup && !ResourceIds.IsValidResourceGroupName(arcGroup))
-            {
-                throw new HciException("InvalidResourceGroupName", HciErrorCategory.InvalidArgument, arcGroup,
-                    $"'{arcGroup}' is not a valid resource group name for -ArcServerResourceGroupName: use 1-90 letters, digits, '-', '_', '.', '(' or ')', not ending in '.'.");
-            }
-
-            if (request.ResourceName is string name && (name.Length == 0 || name.Length > 260 || name.IndexOfAny(new[] { '/', '\\', '?', '#', '%', '&' }) >= 0))
-            {
-                throw new HciException("InvalidResourceName", HciErrorCategory.InvalidArgument, name,
-                    $"'{name}' is not a valid resource name: it must be 1-260 characters without / \\ ? # % &.");
-            }
-
-            if (request.ThrottleLimit < 1)
-            {
-                throw new HciException("InvalidThrottleLimit", HciErrorCategory.InvalidArgument, request.ThrottleLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    "-ThrottleLimit must be at least 1.");
-            }
-
-            var environment = environments.Find(request.EnvironmentName)
-                ?? throw new HciException("EnvironmentNotFound", HciErrorCategory.ObjectNotFound, request.EnvironmentName,
-                    $"There is no environment named '{request.EnvironmentName}'. Run Get-AzStackHCIEnvironment to list them, or add a custom one with Add-AzStackHCIEnvironment.");
-            if (request.SignIn.ArmAccessToken is not null)
-            {
-                if (request.SignIn.GraphAccessToken is null)
-                {
-                    throw new HciException("GraphAccessTokenRequired", HciErrorCategory.InvalidArgument, "GraphAccessToken",
-                        "Registration creates the cluster's Azure AD application through Microsoft Graph: with -ArmAccessToken, also give -GraphAccessToken (a Graph token of the same account).");
-                }
-
-                // Expired or misdirected tokens are refused now, before any node or cloud is contacted.
-                AzureSignIn.CheckSuppliedTokens(environment, request.SignIn);
-            }
-
+            CommonInput.SubscriptionId(request.SubscriptionId);
+            CommonInput.ResourceGroupName(request.ResourceGroupName);
+            CommonInput.ResourceGroupName(request.ArcServerResourceGroupName, "ArcServerResourceGroupName");
+            CommonInput.ResourceName(request.ResourceName);
+            CommonInput.ThrottleLimit(request.ThrottleLimit);
+            var environment = CommonInput.Environment(request.EnvironmentName, environments);
+            CommonInput.SignIn(environment, request.SignIn, "Registration creates the cluster's Azure AD application through Microsoft Graph");
             return environment;
         }
 

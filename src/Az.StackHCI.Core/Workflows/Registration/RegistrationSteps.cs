@@ -149,7 +149,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
         }
 
         /// <summary>Marks the application as this resource's, so a re-run finds it and never takes another of the same name.</summary>
-        private string ApplicationTag => "AzStackHCI:" + Target.ResourceId.ToLowerInvariant();
+        private string ApplicationTag => ClusterIdentities.ClusterAppTag(Target.ResourceId);
 
         private async Task<string?> EnsureServicePrincipalAsync(DirectoryApplication application, CancellationToken cancellationToken)
         {

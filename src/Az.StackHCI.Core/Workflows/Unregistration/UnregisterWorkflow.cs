@@ -1,0 +1,151 @@
+using System;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Az.StackHCI.Core.Environments;
+using Az.StackHCI.Core.Identity;
+using Az.StackHCI.Core.Logging;
+using Az.StackHCI.Core.Nodes;
+using Az.StackHCI.Core.Operations;
+using Az.StackHCI.Core.Workflows.Registration;
+
+namespace Az.StackHCI.Core.Workflows.Unregistration
+{
+    /// <summary>
+    /// Unregistration: read what there is (nodes and cloud), ask once for the whole list, then remove it in an order
+    /// that never strands state. A failure once removals began ends in Result Failed with what to run to finish;
+    /// running again continues from wherever it stopped.
+    /// </summary>
+    public sealed class UnregisterWorkflow
+    {
+        internal const string Activity = "Unregistering Azure Stack HCI from Azure...";
+        internal const string Success = "Azure Stack HCI is successfully unregistered. The Azure resource representing Azure Stack HCI has been deleted. Azure Stack HCI can't sync with Azure until you register again.";
+        internal const string ArcOnlySuccess = "Azure Arc integration is disabled and cleaned up. The cluster stays registered with Azure.";
+        internal const string InfoNotFound = "Additional parameters are required to unregister. Run 'Get-Help Unregister-AzStackHCI -Full' for more information.";
+
+        private readonly INodeConnector _connector;
+        private readonly IOperationReporter _reporter;
+        private readonly EnvironmentCatalog _environments;
+
+        public UnregisterWorkflow(INodeConnector connector, IOperationReporter reporter, EnvironmentCatalog? environments = null)
+        {
+            _connector = connector;
+            _reporter = reporter;
+            _environments = environments ?? new EnvironmentCatalog();
+        }
+
+        public async Task<UnregistrationResult> RunAsync(UnregistrationRequest request, CancellationToken cancellationToken)
+        {
+            CommonInput.SubscriptionId(request.SubscriptionId);
+            CommonInput.ResourceGroupName(request.ResourceGroupName);
+            CommonInput.ResourceName(request.ResourceName);
+            CommonInput.ThrottleLimit(request.ThrottleLimit);
+            var environment = CommonInput.Environment(request.EnvironmentName, _environments);
+            CommonInput.SignIn(environment, request.SignIn, "Unregistration deletes the cluster's Azure AD applications through Microsoft Graph");
+
+            using var log = OperationLog.Open(request.LogsDirectory, "UnregisterHCI", _reporter);
+            using var httpTrace = HttpTrace.To(log);
+            log.Info($"Unregister-AzStackHCI triggered - SubscriptionId: {request.SubscriptionId} ResourceName: {request.ResourceName} ResourceGroupName: {request.ResourceGroupName} " +
+                $"EnvironmentName: {request.EnvironmentName} ComputerName: {request.ComputerName} DisableOnlyAzureArcServer: {request.DisableOnlyAzureArcServer} Force: {request.Force}");
+            var progress = new StepProgress(log, 1, Activity);
+            try
+            {
+                var result = await RunAsync(request, environment, log, progress, cancellationToken).ConfigureAwait(false);
+                log.Info($"Unregistration completed with status: {result.Result}. {result.Details}");
+                return result;
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException))
+            {
+                log.Error($"Unregistration failed: {ex.Message}");
+                throw;
+            }
+            finally
+            {
+                progress.Complete();
+            }
+        }
+
+        private async Task<UnregistrationResult> RunAsync(UnregistrationRequest request, HciEnvironment environment, IOperationReporter reporter, StepProgress progress, CancellationToken cancellationToken)
+        {
+            progress.Step("Checking the cluster and opening sessions to every node", 2);
+            using var cluster = await ClusterConnection.OpenAsync(_connector, request.ComputerName, request.ThrottleLimit, reporter, cancellationToken).ConfigureAwait(false);
+            var nodeState = await NodeCommands.GetAzureStackHCIAsync(cluster.Entry, cancellationToken).ConfigureAwait(false);
+            var target = ResolveTarget(request, cluster.Cluster, nodeState);
+
+            progress.Step("Logging in to Azure", 4);
+            var session = await AzureSignIn.SignInAsync(environment, request.SignIn, reporter, cancellationToken).ConfigureAwait(false);
+            var context = new UnregistrationContext(request, session, cluster, target, reporter, progress);
+
+            progress.Step("Reading what there is to remove", 6);
+            var survey = await UnregistrationSurvey.ReadAsync(context, nodeState, cancellationToken).ConfigureAwait(false);
+            var plan = survey.Plan(context);
+            var result = new UnregistrationResult { AzureResourceId = target.ResourceId };
+            var description = $"Unregister cluster {cluster.Cluster.Name} from Azure ({target.ResourceId}):" + string.Concat(plan.Select(p => Environment.NewLine + "  - " + p));
+            if (!await reporter.ConfirmAsync(description, $"Unregister cluster {cluster.Cluster.Name} from Azure and make these {plan.Count} removal(s)?{Environment.NewLine}{description}", cancellationToken).ConfigureAwait(false))
+            {
+                result.Result = UnregistrationStatus.Cancelled;
+                result.Details = "Nothing was changed.";
+                result.ChangesSkipped = true;
+                return result;
+            }
+
+            var steps = new UnregistrationSteps(context, survey);
+            try
+            {
+                var arcFailed = await steps.RemoveArcAsync(cancellationToken).ConfigureAwait(false);
+                if (request.DisableOnlyAzureArcServer)
+                {
+                    result.Result = UnregistrationStatus.Success;
+                    result.Details = ArcOnlySuccess;
+                    result.Nodes.AddRange(cluster.Members.Select(m => new NodeResult(m, arcFailed.Contains(m, StringComparer.OrdinalIgnoreCase) ? "ArcNotDisabled" : "ArcDisabled")));
+                    return result;
+                }
+
+                result.Nodes.AddRange(await steps.RemoveRegistrationAsync(cancellationToken).ConfigureAwait(false));
+                result.Result = UnregistrationStatus.Success;
+                result.Details = Success;
+                return result;
+            }
+            catch (HciException ex)
+            {
+                var rerun = $"Unregister-AzStackHCI -SubscriptionId {target.SubscriptionId} -ResourceGroupName {target.ResourceGroup} -ResourceName {target.ResourceName} -ComputerName {request.ComputerName}" +
+                    (request.DisableOnlyAzureArcServer ? " -DisableOnlyAzureArcServer" : "");
+                result.Result = UnregistrationStatus.Failed;
+                result.Details = $"{ex.Message} To finish, fix the cause and run: {rerun}";
+                result.Error = new HciException(ex.ErrorId, ex.Category, ex.Target, result.Details, ex);
+                reporter.Warning(result.Details);
+                return result;
+            }
+        }
+
+        /// <summary>
+        /// Subscription, group and name: given, else from the nodes' registration (9115 when neither has them). Values
+        /// that contradict the registration are refused: the nodes would be unregistered from another resource.
+        /// </summary>
+        internal static RegistrationTarget ResolveTarget(UnregistrationRequest request, ClusterInfo cluster, NodeRegistration state)
+        {
+            var registered = state.IsRegistered ? ResourceIds.ParseCluster(state.AzureResourceUri) : null;
+            var subscription = request.SubscriptionId ?? registered?.SubscriptionId;
+            var name = request.ResourceName ?? registered?.Name;
+            if (subscription is null || name is null)
+            {
+                throw new HciException("RegistrationInfoNotFound", HciErrorCategory.InvalidArgument, cluster.Name,
+                    $"{InfoNotFound} Cluster {cluster.Name} is not registered on its nodes, so give -SubscriptionId and -ResourceName (and -ResourceGroupName when it is not '<ResourceName>-rg').");
+            }
+
+            var group = request.ResourceGroupName ?? registered?.ResourceGroup ?? name + "-rg";
+            if (registered is { } r)
+            {
+                var given = ResourceIds.Cluster(subscription, group, name);
+                var actual = ResourceIds.Cluster(r.SubscriptionId, r.ResourceGroup, r.Name);
+                if (!string.Equals(given, actual, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new HciException("RegistrationMismatch", HciErrorCategory.InvalidArgument, given,
+                        $"Cluster {cluster.Name} is registered as {actual}, not {given}. Leave out -SubscriptionId, -ResourceGroupName and -ResourceName to unregister it, or give those values.");
+                }
+            }
+
+            return new RegistrationTarget(subscription, group, name);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using Az.StackHCI.Core.Cloud;
+using Az.StackHCI.Core.Identity;
+using Az.StackHCI.Core.Operations;
+using Az.StackHCI.Core.Workflows.Registration;
+
+namespace Az.StackHCI.Core.Workflows.Unregistration
+{
+    /// <summary>What every unregistration step works with.</summary>
+    internal sealed class UnregistrationContext
+    {
+        public UnregistrationContext(UnregistrationRequest request, AzureSession session, ClusterConnection cluster, RegistrationTarget target, IOperationReporter reporter, StepProgress progress)
+        {
+            Request = request;
+            Cluster = cluster;
+            Target = target;
+            Reporter = reporter;
+            Progress = progress;
+            Arm = new ArmGateway(session, target.SubscriptionId);
+            Graph = new GraphGateway(session);
+        }
+
+        public UnregistrationRequest Request { get; }
+
+        public ClusterConnection Cluster { get; }
+
+        public RegistrationTarget Target { get; }
+
+        public IOperationReporter Reporter { get; }
+
+        public StepProgress Progress { get; }
+
+        public ArmGateway Arm { get; }
+
+        public GraphGateway Graph { get; }
+    }
+}

@@ -1,0 +1,239 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Az.StackHCI.Core.Cloud;
+using Az.StackHCI.Core.Nodes;
+using Az.StackHCI.Core.Operations;
+using Az.StackHCI.Core.Workflows.Registration;
+
+namespace Az.StackHCI.Core.Workflows.Unregistration
+{
+    /// <summary>
+    /// The removals, in an order that never strands state: Arc first (nodes, arcSettings, roles, the Arc app), then
+    /// the cloud resource, then every node's registration and certificates, then the cluster's app and the
+    /// resource groups this module made once they are empty. Something already gone counts as removed.
+    /// </summary>
+    internal sealed class UnregistrationSteps
+    {
+        private readonly UnregistrationContext _context;
+        private readonly UnregistrationSurvey _survey;
+
+        public UnregistrationSteps(UnregistrationContext context, UnregistrationSurvey survey)
+        {
+            _context = context;
+            _survey = survey;
+        }
+
+        private RegistrationTarget Target => _context.Target;
+
+        private IOperationReporter Reporter => _context.Reporter;
+
+        /// <summary>Arc clean-up; returns the nodes whose Arc could not be disabled (only with -Force, else it throws).</summary>
+        public async Task<IReadOnlyList<string>> RemoveArcAsync(CancellationToken cancellationToken)
+        {
+            if (!_survey.HasArc)
+            {
+                Reporter.Verbose("Azure Arc integration is not in place; nothing to clean up for Arc.");
+                return Array.Empty<string>();
+            }
+
+            var arm = _context.Arm;
+            var settingsId = Target.ResourceId + "/arcSettings/default";
+            if (_survey.ArcSettings is not null)
+            {
+                _context.Progress.Step("Disabling Azure Arc for servers extensions", 10);
+                await arm.PostActionAsync(settingsId, "initializeDisableProcess", ApiVersions.ArcSettings, cancellationToken).ConfigureAwait(false);
+                await RemoveExtensionsAsync(settingsId, cancellationToken).ConfigureAwait(false);
+            }
+
+            var entry = _context.Cluster.Entry;
+            if (_survey.Arc is { ClusterArcStatus: var status } && string.Equals(status, "Enabled", StringComparison.OrdinalIgnoreCase))
+            {
+                await NodeCommands.ClearArcIntegrationAsync(entry, setDisableInProgress: true, cancellationToken).ConfigureAwait(false);
+            }
+
+            _context.Progress.Step("Disabling Azure Arc integration on every clustered node", 20);
+            var failed = await DisableOnNodesAsync(cancellationToken).ConfigureAwait(false);
+            await RemoveStaleMachinesAsync(failed, cancellationToken).ConfigureAwait(false);
+
+            _context.Progress.Step("Cleaning up Azure Arc integration", 35);
+            if (_survey.ArcSettings is not null)
+            {
+                await arm.DeleteProviderResourceAsync(settingsId, cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var assignment in _survey.ArcRoleAssignments)
+            {
+                await arm.DeleteAsync(assignment, ApiVersions.Authorization, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (_survey.ArcApp is { } arcApp)
+            {
+                await _context.Graph.DeleteApplicationAsync(arcApp.ObjectId, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (_survey.Arc is not null && !string.Equals(_survey.Arc.ClusterArcStatus, "Disabled", StringComparison.OrdinalIgnoreCase))
+            {
+                await NodeCommands.ClearArcIntegrationAsync(entry, setDisableInProgress: false, cancellationToken).ConfigureAwait(false);
+            }
+
+            await DeleteGroupIfEmptyAsync(_survey.ArcGroup, cancellationToken).ConfigureAwait(false);
+            return failed;
+        }
+
+        /// <summary>The cloud resource, then the nodes' registration and certificates, then the app and the group.</summary>
+        public async Task<IReadOnlyList<NodeResult>> RemoveRegistrationAsync(CancellationToken cancellationToken)
+        {
+            if (_survey.ClusterResource is not null)
+            {
+                _context.Progress.Step($"Deleting Azure resource with ID {Target.ResourceId} representing the Azure Stack HCI cluster", 50);
+                await _context.Arm.DeleteProviderResourceAsync(Target.ResourceId, cancellationToken).ConfigureAwait(false);
+            }
+
+            _context.Progress.Step("Unregistering Azure Stack HCI cluster and cleaning up registration state on the on-premises cluster", 65);
+            var entry = _context.Cluster.Entry;
+            if (_survey.NodeState.IsRegistered)
+            {
+                try
+                {
+                    await NodeCommands.RemoveRegistrationAsync(entry, cancellationToken).ConfigureAwait(false);
+                }
+                catch (NodeCommandException ex)
+                {
+                    throw new HciException("RemoveRegistrationFailed", HciErrorCategory.InvalidOperation, entry.ComputerName,
+                        $"Removing the registration on {entry.ComputerName} failed: {string.Join(" ", ex.Errors.Select(e => e.Message))}", ex);
+                }
+            }
+
+            var nodes = await RemoveCertificatesAsync(cancellationToken).ConfigureAwait(false);
+
+            _context.Progress.Step("Deleting the cluster's Azure AD application", 85);
+            foreach (var application in _survey.ClusterApps)
+            {
+                await _context.Graph.DeleteApplicationAsync(application.ObjectId, cancellationToken).ConfigureAwait(false);
+            }
+
+            await DeleteGroupIfEmptyAsync(_survey.ClusterGroup, cancellationToken).ConfigureAwait(false);
+            return nodes;
+        }
+
+        /// <summary>Extensions the user installed are deleted; the ones Azure manages go with arcSettings.</summary>
+        private async Task RemoveExtensionsAsync(string settingsId, CancellationToken cancellationToken)
+        {
+            var extensions = await _context.Arm.ListAsync(settingsId + "/extensions", ApiVersions.ArcSettings, cancellationToken).ConfigureAwait(false);
+            foreach (var extension in extensions.Where(e => !string.Equals(e["properties"]?["managedBy"]?.GetValue<string>(), "Azure", StringComparison.OrdinalIgnoreCase)))
+            {
+                var name = extension["name"]?.GetValue<string>() ?? "";
+                _context.Progress.Step($"Deleting extension {name} on cluster {Target.ResourceName}", 15);
+                try
+                {
+                    await _context.Arm.DeleteProviderResourceAsync(settingsId + "/extensions/" + name, cancellationToken).ConfigureAwait(false);
+                }
+                catch (HciException ex) when (_context.Request.Force)
+                {
+                    Reporter.Warning($"Couldn't delete Arc extension {name} on cluster nodes. Extension may continue to run even after unregistration. ({ex.Message})");
+                }
+                catch (HciException ex)
+                {
+                    throw new HciException("ArcExtensionCleanupFailed", HciErrorCategory.InvalidOperation, name,
+                        $"Couldn't delete Arc extension {name} on cluster nodes: {ex.Message} You can try the extension uninstallation steps listed at https://docs.microsoft.com/en-us/azure/azure-arc/servers/manage-agent and run Unregister-AzStackHCI again, or run it with -Force to go on without.", ex);
+                }
+            }
+        }
+
+        private async Task<IReadOnlyList<string>> DisableOnNodesAsync(CancellationToken cancellationToken)
+        {
+            var enabled = new HashSet<string>(_survey.ArcEnabledNodes, StringComparer.OrdinalIgnoreCase);
+            var members = _context.Cluster.Members;
+            var indexes = Enumerable.Range(0, members.Count).Where(i => enabled.Contains(members[i])).ToList();
+            var outcomes = await NodeFanOut.RunAsync(indexes, i => members[i], async (i, token) =>
+            {
+                var node = _context.Cluster.Nodes[i];
+                _context.Progress.Node(i, node.ComputerName, "Disabling Azure Arc integration");
+                await NodeCommands.DisableArcIntegrationAsync(node, token).ConfigureAwait(false);
+                _context.Progress.Node(i, node.ComputerName, "Arc disabled", completed: true);
+                return true;
+            }, _context.Request.ThrottleLimit, cancellationToken).ConfigureAwait(false);
+            var failed = outcomes.Where(o => !o.Succeeded).ToList();
+            foreach (var failure in failed)
+            {
+                Reporter.Warning($"Couldn't disable Azure Arc integration on Node {failure.ComputerName}: {failure.Failure!.Message}");
+            }
+
+            if (failed.Count > 0 && !_context.Request.Force)
+            {
+                var names = string.Join(", ", failed.Select(f => f.ComputerName));
+                throw new HciException("ArcDisableFailed", HciErrorCategory.InvalidOperation, names,
+                    $"Couldn't disable Azure Arc integration on node(s) {names}. Bring the node(s) back and run Unregister-AzStackHCI again, or run Disable-AzureStackHCIArcIntegration on them; " +
+                    "if a node can no longer run it, remove it from the cluster or run Unregister-AzStackHCI with -Force. Nothing else was removed.");
+            }
+
+            return failed.Select(f => f.ComputerName).ToList();
+        }
+
+        /// <summary>Arc machines still linked to this cluster (an agent that could not disconnect) are deleted from Azure.</summary>
+        private async Task RemoveStaleMachinesAsync(IReadOnlyList<string> failed, CancellationToken cancellationToken)
+        {
+            if (_survey.ArcResourceGroup is not string group)
+            {
+                return;
+            }
+
+            foreach (var member in _context.Cluster.Members)
+            {
+                var machineId = $"{ResourceIds.ResourceGroup(Target.SubscriptionId, group)}/providers/Microsoft.HybridCompute/machines/{member}";
+                var machine = await _context.Arm.GetResourceAsync(machineId, ApiVersions.HybridComputeMachines, cancellationToken).ConfigureAwait(false);
+                if (machine?["properties"]?["parentClusterResourceId"]?.GetValue<string>() is string parent && string.Equals(parent, Target.ResourceId, StringComparison.OrdinalIgnoreCase))
+                {
+                    if (failed.Contains(member, StringComparer.OrdinalIgnoreCase))
+                    {
+                        Reporter.Warning($"Deleting the Arc machine of {member} from Azure (-Force); its agent may still run on the node.");
+                    }
+
+                    await _context.Arm.DeleteProviderResourceAsync(machineId, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        /// <summary>Every node at once; a node that cannot be cleaned is a warning, as its certificate no longer opens anything.</summary>
+        private async Task<IReadOnlyList<NodeResult>> RemoveCertificatesAsync(CancellationToken cancellationToken)
+        {
+            var nodes = _context.Cluster.Nodes;
+            var outcomes = await NodeFanOut.RunAsync(Enumerable.Range(0, nodes.Count), i => _context.Cluster.Members[i], async (i, token) =>
+            {
+                _context.Progress.Node(i, nodes[i].ComputerName, "Removing the registration certificate");
+                await NodeCommands.RemoveRegistrationCertificateAsync(nodes[i], token).ConfigureAwait(false);
+                var state = await NodeCommands.GetAzureStackHCIAsync(nodes[i], token).ConfigureAwait(false);
+                _context.Progress.Node(i, nodes[i].ComputerName, "Unregistered", completed: true);
+                return state;
+            }, _context.Request.ThrottleLimit, cancellationToken).ConfigureAwait(false);
+            var failed = outcomes.Where(o => !o.Succeeded).Select(o => o.ComputerName).ToList();
+            if (failed.Count > 0)
+            {
+                Reporter.Warning($"Couldn't clean up Azure Stack HCI registration certificate from node(s) {string.Join(", ", failed)}. You can ignore this message or clean up the certificate yourself (optional).");
+            }
+
+            return outcomes.Select(o => new NodeResult(o.ComputerName, o.Succeeded ? "Unregistered" : "Failed", o.Failure?.Message ?? o.Value.RegistrationStatus)).ToList();
+        }
+
+        private async Task DeleteGroupIfEmptyAsync(ResourceGroupInfo? group, CancellationToken cancellationToken)
+        {
+            if (!UnregistrationSurvey.IsOurs(group))
+            {
+                return;
+            }
+
+            var count = await _context.Arm.CountResourcesAsync(Target.SubscriptionId, group!.Name, cancellationToken).ConfigureAwait(false);
+            if (count > 0)
+            {
+                Reporter.Verbose($"The resource group {group.Name} still holds {count} resource(s); it stays.");
+                return;
+            }
+
+            _context.Progress.Step($"Deleting the resource group {group.Name}", 95);
+            await _context.Arm.DeleteResourceGroupAsync(Target.SubscriptionId, group.Name, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

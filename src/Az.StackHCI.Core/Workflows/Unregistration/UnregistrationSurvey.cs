@@ -1,0 +1,159 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json.Nodes;
+using System.Threading;
+using System.Threading.Tasks;
+using Az.StackHCI.Core.Cloud;
+using Az.StackHCI.Core.Nodes;
+using Az.StackHCI.Core.Workflows.Registration;
+
+namespace Az.StackHCI.Core.Workflows.Unregistration
+{
+    /// <summary>
+    /// What there is to remove, read before anything is removed: the nodes' Arc state, arcSettings, the cluster
+    /// resource, the applications and role assignments this module made. Each part may already be gone (an earlier
+    /// run stopped midway), and then it is simply not in the plan.
+    /// </summary>
+    internal sealed class UnregistrationSurvey
+    {
+        public NodeRegistration NodeState { get; private set; } = new NodeRegistration();
+
+        /// <summary>Null when the nodes have no Arc commands.</summary>
+        public ArcIntegrationState? Arc { get; private set; }
+
+        public JsonObject? ArcSettings { get; private set; }
+
+        public JsonObject? ClusterResource { get; private set; }
+
+        /// <summary>The cluster's application(s): the one the resource names and the one tagged as this cluster's.</summary>
+        public IReadOnlyList<DirectoryApplication> ClusterApps { get; private set; } = Array.Empty<DirectoryApplication>();
+
+        public DirectoryApplication? ArcApp { get; private set; }
+
+        /// <summary>Ids of the Arc role assignments this module made (named after scope, role and principal).</summary>
+        public IReadOnlyList<string> ArcRoleAssignments { get; private set; } = Array.Empty<string>();
+
+        /// <summary>The Arc machines' group, when it is known (arcSettings, else the role assignments' scope).</summary>
+        public string? ArcResourceGroup { get; private set; }
+
+        public ResourceGroupInfo? ClusterGroup { get; private set; }
+
+        public ResourceGroupInfo? ArcGroup { get; private set; }
+
+        public IReadOnlyList<string> ArcEnabledNodes =>
+            Arc is null ? Array.Empty<string>() : Arc.NodesArcStatus.Where(n => !string.Equals(n.Value, "Disabled", StringComparison.OrdinalIgnoreCase)).Select(n => n.Key).ToList();
+
+        public bool HasArc => ArcSettings is not null || ArcApp is not null || ArcRoleAssignments.Count > 0 || ArcEnabledNodes.Count > 0
+            || (Arc is not null && !string.Equals(Arc.ClusterArcStatus, "Disabled", StringComparison.OrdinalIgnoreCase));
+
+        public static async Task<UnregistrationSurvey> ReadAsync(UnregistrationContext context, NodeRegistration nodeState, CancellationToken cancellationToken)
+        {
+            var target = context.Target;
+            var survey = new UnregistrationSurvey { NodeState = nodeState };
+            try
+            {
+                survey.Arc = await NodeCommands.GetArcIntegrationAsync(context.Cluster.Entry, cancellationToken).ConfigureAwait(false);
+            }
+            catch (NodeCommandException ex) when (ex.Errors.Any(e => e.ErrorId.StartsWith("CommandNotFoundException", StringComparison.OrdinalIgnoreCase)))
+            {
+                context.Reporter.Verbose($"{ex.ComputerName} has no Azure Arc integration commands; there is no Arc state on the nodes to remove.");
+            }
+
+            survey.ClusterResource = await context.Arm.GetResourceAsync(target.ResourceId, ApiVersions.Clusters, cancellationToken).ConfigureAwait(false);
+            survey.ArcSettings = survey.ClusterResource is null ? null
+                : await context.Arm.GetResourceAsync(target.ResourceId + "/arcSettings/default", ApiVersions.ArcSettings, cancellationToken).ConfigureAwait(false);
+
+            var apps = new List<DirectoryApplication>();
+            if (survey.ClusterResource?["properties"]?["aadClientId"]?.GetValue<string>() is { Length: > 0 } appId
+                && await context.Graph.FindApplicationByAppIdAsync(appId, cancellationToken).ConfigureAwait(false) is { } named)
+            {
+                apps.Add(named);
+            }
+
+            if (await context.Graph.FindApplicationByNameAsync(target.ResourceName, ClusterIdentities.ClusterAppTag(target.ResourceId), cancellationToken).ConfigureAwait(false) is { } tagged
+                && !apps.Any(a => a.ObjectId == tagged.ObjectId))
+            {
+                apps.Add(tagged);
+            }
+
+            survey.ClusterApps = apps;
+            survey.ArcApp = await context.Graph.FindApplicationByNameAsync(ClusterIdentities.ArcAppName(target.ResourceName), ClusterIdentities.ArcAppTag(target.ResourceId), cancellationToken).ConfigureAwait(false);
+            var arcPrincipal = survey.ArcApp is null ? null : await context.Graph.FindServicePrincipalIdAsync(survey.ArcApp.AppId, cancellationToken).ConfigureAwait(false);
+            if (arcPrincipal is not null)
+            {
+                var assignments = await context.Arm.ListRoleAssignmentsAsync(target.SubscriptionId, arcPrincipal, cancellationToken).ConfigureAwait(false);
+                var ours = assignments.Where(a => ClusterIdentities.ArcRoles.Contains(a.RoleDefinition, StringComparer.OrdinalIgnoreCase)
+                    && string.Equals(a.Id, ArmGateway.RoleAssignmentId(a.Scope, a.RoleDefinition, arcPrincipal), StringComparison.OrdinalIgnoreCase)).ToList();
+                survey.ArcRoleAssignments = ours.Select(a => a.Id).ToList();
+                survey.ArcResourceGroup = ours.Select(a => a.Scope.Trim('/').Split('/')).Where(p => p.Length == 4).Select(p => p[3]).FirstOrDefault();
+            }
+
+            survey.ArcResourceGroup = survey.ArcSettings?["properties"]?["arcInstanceResourceGroup"]?.GetValue<string>() ?? survey.ArcResourceGroup;
+            survey.ClusterGroup = await context.Arm.GetResourceGroupAsync(target.SubscriptionId, target.ResourceGroup, cancellationToken).ConfigureAwait(false);
+            if (survey.ArcResourceGroup is string arcGroup && !string.Equals(arcGroup, target.ResourceGroup, StringComparison.OrdinalIgnoreCase))
+            {
+                survey.ArcGroup = await context.Arm.GetResourceGroupAsync(target.SubscriptionId, arcGroup, cancellationToken).ConfigureAwait(false);
+            }
+
+            return survey;
+        }
+
+        /// <summary>Every removal, in the order it will be made: what -WhatIf shows and -Confirm asks about.</summary>
+        public IReadOnlyList<string> Plan(UnregistrationContext context)
+        {
+            var target = context.Target;
+            var plan = new List<string>();
+            if (HasArc)
+            {
+                if (ArcEnabledNodes.Count > 0)
+                {
+                    plan.Add($"Disable Azure Arc integration on node(s) {string.Join(", ", ArcEnabledNodes)}");
+                }
+
+                if (ArcSettings is not null)
+                {
+                    plan.Add($"Delete the Arc settings {target.ResourceId}/arcSettings/default");
+                }
+
+                plan.AddRange(ArcRoleAssignments.Select(a => $"Remove the Arc onboarding role assignment {a}"));
+                if (ArcApp is not null)
+                {
+                    plan.Add($"Delete the Azure AD application {ArcApp.DisplayName} ({ArcApp.AppId})");
+                }
+
+                if (IsOurs(ArcGroup))
+                {
+                    plan.Add($"Delete the resource group {ArcGroup!.Name} if it is empty then (Az.StackHCI created it)");
+                }
+            }
+
+            if (context.Request.DisableOnlyAzureArcServer)
+            {
+                return plan;
+            }
+
+            if (ClusterResource is not null)
+            {
+                plan.Add($"Delete the Azure Stack HCI resource {target.ResourceId}");
+            }
+
+            if (NodeState.IsRegistered)
+            {
+                plan.Add($"Remove the registration from cluster {context.Cluster.Cluster.Name}");
+            }
+
+            plan.Add($"Remove the registration certificates from node(s) {string.Join(", ", context.Cluster.Members)}");
+            plan.AddRange(ClusterApps.Select(a => $"Delete the Azure AD application {a.DisplayName} ({a.AppId})"));
+            if (IsOurs(ClusterGroup))
+            {
+                plan.Add($"Delete the resource group {ClusterGroup!.Name} if it is empty then (Az.StackHCI created it)");
+            }
+
+            return plan;
+        }
+
+        public static bool IsOurs(ResourceGroupInfo? group) =>
+            group is not null && group.Tags.TryGetValue(ResourceIds.CreatedByTag, out var value) && string.Equals(value, ResourceIds.CreatedByValue, StringComparison.OrdinalIgnoreCase);
+    }
+}
