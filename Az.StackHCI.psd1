@@ -18,7 +18,10 @@
     CmdletsToExport        = @(
         'Add-AzStackHCIEnvironment'
         'Get-AzStackHCIEnvironment'
+        'Get-AzStackHCI'
         'Register-AzStackHCI'
+        'Test-AzStackHCIConnection'
+        'Unregister-AzStackHCI'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

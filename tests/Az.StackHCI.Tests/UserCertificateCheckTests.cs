@@ -89,7 +89,7 @@ public sealed class UserCertificateCheckTests
         Assert.Equal(certificate.Thumbprint, found!.Thumbprint);
         Assert.Equal(certificate.RawData, found.RawData);
         Assert.Equal(Nodes, asked.Select(a => a.Node).OrderBy(n => n));
-        Assert.All(asked, a => Assert.Equal($@"Cert:\LocalMachine\*\{certificate.Thumbprint}", a.Path));
+        Assert.All(asked, a => Assert.Equal(new[] { $@"Cert:\LocalMachine\*\{certificate.Thumbprint}" }, a.Path));
     }
 
     [Fact]

@@ -227,8 +227,20 @@ namespace Az.StackHCI.Core.Nodes
         /// </summary>
         public static async Task<NodeCertificate?> FindLocalMachineCertificateAsync(INodeSession node, string thumbprint, CancellationToken cancellationToken)
         {
-            var wanted = thumbprint.ToUpperInvariant();
-            var parameters = new Dictionary<string, object?> { ["Path"] = $@"Cert:\LocalMachine\*\{wanted}" };
+            var found = await FindLocalMachineCertificatesAsync(node, new[] { thumbprint }, cancellationToken).ConfigureAwait(false);
+            return found.FirstOrDefault(c => c.HasPrivateKey == true) ?? found.FirstOrDefault();
+        }
+
+        /// <summary>The certificates of these thumbprints in the node's LocalMachine stores, asked in one call.</summary>
+        public static async Task<IReadOnlyList<NodeCertificate>> FindLocalMachineCertificatesAsync(INodeSession node, IReadOnlyCollection<string> thumbprints, CancellationToken cancellationToken)
+        {
+            var wanted = new HashSet<string>(thumbprints.Select(t => t.ToUpperInvariant()), StringComparer.OrdinalIgnoreCase);
+            if (wanted.Count == 0)
+            {
+                return Array.Empty<NodeCertificate>();
+            }
+
+            var parameters = new Dictionary<string, object?> { ["Path"] = wanted.Select(t => $@"Cert:\LocalMachine\*\{t}").ToArray() };
             var result = await node.InvokeAsync("Get-Item", parameters, cancellationToken).ConfigureAwait(false);
             // A path without a match is "not found", not a failure; any other error is.
             var errors = result.Errors.Where(e => !IsPathNotFound(e)).ToList();
@@ -242,13 +254,13 @@ namespace Az.StackHCI.Core.Nodes
             {
                 using var document = JsonDocument.Parse(json);
                 if (document.RootElement.ValueKind == JsonValueKind.Object && ReadCertificate(document.RootElement) is NodeCertificate certificate
-                    && string.Equals(certificate.Thumbprint, wanted, StringComparison.OrdinalIgnoreCase))
+                    && wanted.Contains(certificate.Thumbprint))
                 {
                     found.Add(certificate);
                 }
             }
 
-            return found.FirstOrDefault(c => c.HasPrivateKey == true) ?? found.FirstOrDefault();
+            return found;
         }
 
         private static bool IsPathNotFound(NodeError error) =>

@@ -15,13 +15,17 @@ namespace Az.StackHCI.Core.Workflows
     /// </summary>
     internal sealed class ClusterConnection : IDisposable
     {
-        private ClusterConnection(INodeSession entry, ClusterInfo cluster, IReadOnlyList<INodeSession> nodes, IReadOnlyList<string> members)
+        private ClusterConnection(INodeSession entry, ClusterInfo cluster, IReadOnlyList<INodeSession> nodes, IReadOnlyList<string> members, IReadOnlyList<(string Name, string Reason)> unreachable)
         {
             Entry = entry;
             Cluster = cluster;
             Nodes = nodes;
             Members = members;
+            Unreachable = unreachable;
         }
+
+        /// <summary>Nodes that are down or could not be reached (only when opened with requireAll false), and why.</summary>
+        public IReadOnlyList<(string Name, string Reason)> Unreachable { get; }
 
         /// <summary>The nodes' own (short) names, in the order of <see cref="Nodes"/>.</summary>
         public IReadOnlyList<string> Members { get; }
@@ -32,7 +36,8 @@ namespace Az.StackHCI.Core.Workflows
 
         public IReadOnlyList<INodeSession> Nodes { get; }
 
-        public static async Task<ClusterConnection> OpenAsync(INodeConnector connector, string computerName, int throttleLimit, IOperationReporter reporter, CancellationToken cancellationToken)
+        /// <param name="requireAll">False for read-only work: nodes that are down or unreachable are listed in <see cref="Unreachable"/> instead of refused.</param>
+        public static async Task<ClusterConnection> OpenAsync(INodeConnector connector, string computerName, int throttleLimit, IOperationReporter reporter, CancellationToken cancellationToken, bool requireAll = true)
         {
             var entry = await Connect(connector, computerName, cancellationToken).ConfigureAwait(false);
             var opened = new List<INodeSession>();
@@ -56,24 +61,28 @@ namespace Az.StackHCI.Core.Workflows
 
                 var members = await NodeCommands.GetClusterNodesAsync(entry, cancellationToken).ConfigureAwait(false);
                 var down = members.Where(m => !string.Equals(m.State, "Up", StringComparison.OrdinalIgnoreCase)).Select(m => m.Name).ToList();
-                if (down.Count > 0)
+                if (down.Count > 0 && requireAll)
                 {
                     throw new HciException("ClusterNodeDown", HciErrorCategory.ConnectionError, string.Join(", ", down),
                         $"Node(s) {string.Join(", ", down)} of cluster {cluster.Name} are not up. Bring every clustered node up (or remove it from the cluster) and try again.");
                 }
 
-                var names = members.Select(m => string.IsNullOrEmpty(cluster.Domain) ? m.Name : $"{m.Name}.{cluster.Domain}").ToList();
+                var up = members.Where(m => !down.Contains(m.Name)).ToList();
+                var names = up.Select(m => string.IsNullOrEmpty(cluster.Domain) ? m.Name : $"{m.Name}.{cluster.Domain}").ToList();
                 reporter.Verbose($"Cluster {cluster.Name} has node(s) {string.Join(", ", names)}; opening a session to each.");
                 var outcomes = await NodeFanOut.RunAsync(names, n => n, (name, token) => Connect(connector, name, token), throttleLimit, cancellationToken).ConfigureAwait(false);
                 opened.AddRange(outcomes.Where(o => o.Succeeded).Select(o => o.Value));
                 var unreachable = outcomes.Where(o => !o.Succeeded).ToList();
-                if (unreachable.Count > 0)
+                if (unreachable.Count > 0 && requireAll)
                 {
                     throw new HciException("NodeUnreachable", HciErrorCategory.ConnectionError, string.Join(", ", unreachable.Select(u => u.ComputerName)),
                         $"Could not open a PowerShell session to node(s) {string.Join(", ", unreachable.Select(u => u.ComputerName))}: {string.Join(" ", unreachable.Select(u => Reason(u.Failure!)))} Make sure every clustered node is up and reachable over PowerShell remoting from this computer.");
                 }
 
-                return new ClusterConnection(entry, cluster, opened, members.Select(m => m.Name).ToList());
+                var reached = outcomes.Select((o, i) => (o, up[i].Name)).Where(x => x.o.Succeeded).Select(x => x.Name).ToList();
+                var missing = down.Select(d => (d, "The cluster reports the node as not up."))
+                    .Concat(outcomes.Select((o, i) => (o, up[i].Name)).Where(x => !x.o.Succeeded).Select(x => (x.Name, Reason(x.o.Failure!)))).ToList();
+                return new ClusterConnection(entry, cluster, opened, reached, missing);
             }
             catch
             {

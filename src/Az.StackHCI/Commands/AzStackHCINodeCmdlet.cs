@@ -1,0 +1,71 @@
+using System.Management.Automation;
+using Az.StackHCI.Remoting;
+
+namespace Az.StackHCI.Commands
+{
+    /// <summary>The parameters and checks of every command that reaches cluster nodes over PowerShell remoting.</summary>
+    public abstract class AzStackHCINodeCmdlet : AzStackHCICmdlet
+    {
+        [Parameter]
+        public NodeTransport Transport { get; set; }
+
+        /// <summary>SSH user name on the nodes (default: as ssh_config or the current user).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? UserName { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? KeyFilePath { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = 16;
+
+        /// <summary>True when -WhatIf is in force (given, or through $WhatIfPreference).</summary>
+        protected bool IsWhatIf => MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf)
+            ? ((SwitchParameter)whatIf).IsPresent
+            : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+
+        /// <summary>Refuses a combination of parameters before anything is contacted.</summary>
+        protected void Refuse(string errorId, string target, string message) =>
+            ThrowTerminatingError(new ErrorRecord(new PSArgumentException(message), errorId, ErrorCategory.InvalidArgument, target));
+
+        /// <summary>-Credential is for WinRM; -UserName and -KeyFilePath are for SSH.</summary>
+        protected void CheckRemotingParameters(PSCredential? credential)
+        {
+            var ssh = Transport == NodeTransport.SSH || (Transport == NodeTransport.Default && new NodeConnectionSettings().UseSsh);
+            if (ssh && credential is not null)
+            {
+                Refuse("CredentialNotForSsh", "Credential", "-Credential is for WinRM sessions; over SSH give -UserName and -KeyFilePath (or rely on your SSH configuration).");
+            }
+
+            if (!ssh && (UserName is not null || KeyFilePath is not null))
+            {
+                Refuse("SshParametersNotForWinRM", UserName is not null ? "UserName" : "KeyFilePath", "-UserName and -KeyFilePath are for SSH sessions; with WinRM use -Credential, or add -Transport SSH.");
+            }
+        }
+
+        /// <summary>A connector for this command's nodes; disposing it closes every session it opened.</summary>
+        internal PowerShellNodeConnector NewConnector(PSCredential? credential)
+        {
+            var settings = new NodeConnectionSettings
+            {
+                UserName = UserName,
+                KeyFilePath = KeyFilePath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(KeyFilePath),
+                Credential = credential,
+            };
+            if (Transport != NodeTransport.Default)
+            {
+                settings.UseSsh = Transport == NodeTransport.SSH;
+            }
+
+            return new PowerShellNodeConnector(settings, ThrottleLimit);
+        }
+
+        /// <summary>Where a command's log goes: the given folder, else the current one.</summary>
+        protected string LogsPath(string? logsDirectory) => logsDirectory is null
+            ? SessionState.Path.CurrentFileSystemLocation.ProviderPath
+            : SessionState.Path.GetUnresolvedProviderPathFromPSPath(logsDirectory);
+    }
+}

@@ -1,0 +1,79 @@
+using System.Linq;
+using System.Management.Automation;
+using Az.StackHCI.Completers;
+using Az.StackHCI.Core.Workflows.Connectivity;
+using Az.StackHCI.Models;
+
+namespace Az.StackHCI.Commands
+{
+    /// <summary>Tests, from every node at once, the endpoints registration needs and the nodes' clocks. No sign-in, no changes.</summary>
+    [Cmdlet(VerbsDiagnostic.Test, "AzStackHCIConnection", HelpUri = "https://github.com/az-stackhci/az-stackhci/blob/main/docs/Test-AzStackHCIConnection.md")]
+    [OutputType(typeof(AzStackHCIConnectionTestResult), typeof(bool))]
+    public sealed class TestAzStackHCIConnectionCommand : AzStackHCINodeCmdlet
+    {
+        [Parameter(Position = 0)]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(EnvironmentNameCompleter))]
+        public string EnvironmentName { get; set; } = "AzureCloud";
+
+        /// <summary>Only the canary regions (eastus2euap, centraluseuap) change the service endpoint tested.</summary>
+        [Parameter(Position = 1)]
+        [ValidateNotNullOrEmpty]
+        public string? Region { get; set; }
+
+        [Parameter(Position = 2, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Cluster", "ClusterName", "Node")]
+        [ValidateNotNullOrEmpty]
+        public string ComputerName { get; set; } = "localhost";
+
+        /// <summary>Credential for the PowerShell sessions to the nodes (WinRM).</summary>
+        [Parameter(Position = 3)]
+        [Credential]
+        public PSCredential? Credential { get; set; }
+
+        /// <summary>Returns only $true (every required test passed on every node) or $false.</summary>
+        [Parameter]
+        public SwitchParameter Quiet { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            CheckRemotingParameters(Credential);
+            var request = new ConnectionTestRequest { EnvironmentName = EnvironmentName, Region = Region, ComputerName = ComputerName, ThrottleLimit = ThrottleLimit };
+            using var connector = NewConnector(Credential);
+            if (!TryRunOperation((reporter, token) => new ConnectionTestWorkflow(connector, reporter).RunAsync(request, token), out var results))
+            {
+                if (Quiet)
+                {
+                    WriteObject(false);
+                }
+
+                return;
+            }
+
+            if (Quiet)
+            {
+                WriteObject(results.Where(r => r.IsRequired).All(r => r.Succeeded));
+                return;
+            }
+
+            foreach (var result in results)
+            {
+                WriteObject(new AzStackHCIConnectionTestResult
+                {
+                    Test = result.Test,
+                    EndpointTested = result.EndpointTested,
+                    IsRequired = result.IsRequired,
+                    Result = result.Succeeded ? ConnectionTestResult.Succeeded : ConnectionTestResult.Failed,
+                    FailedNodes = result.FailedNodes.ToList(),
+                    Nodes = result.Nodes.Select(n => new AzStackHCINodeTestResult
+                    {
+                        ComputerName = n.ComputerName,
+                        Result = n.Succeeded ? ConnectionTestResult.Succeeded : ConnectionTestResult.Failed,
+                        Detail = n.Detail,
+                        Duration = n.Duration,
+                    }).ToList(),
+                });
+            }
+        }
+    }
+}
