@@ -70,7 +70,12 @@ namespace Az.StackHCI.Core.Workflows
                 var up = members.Where(m => !down.Contains(m.Name)).ToList();
                 var names = up.Select(m => string.IsNullOrEmpty(cluster.Domain) ? m.Name : $"{m.Name}.{cluster.Domain}").ToList();
                 reporter.Verbose($"Cluster {cluster.Name} has node(s) {string.Join(", ", names)}; opening a session to each.");
-                var outcomes = await NodeFanOut.RunAsync(names, n => n, (name, token) => Connect(connector, name, token), throttleLimit, cancellationToken).ConfigureAwait(false);
+                // The entry node's own session serves that node too: one remote PowerShell fewer to start.
+                bool IsEntry(int i) => string.Equals(entry.ComputerName, up[i].Name, StringComparison.OrdinalIgnoreCase)
+                    || string.Equals(entry.ComputerName, names[i], StringComparison.OrdinalIgnoreCase);
+                var outcomes = await NodeFanOut.RunAsync(Enumerable.Range(0, names.Count), i => names[i],
+                    (i, token) => IsEntry(i) ? Task.FromResult<INodeSession>(new EntryAlias(entry, names[i])) : Connect(connector, names[i], token),
+                    throttleLimit, cancellationToken).ConfigureAwait(false);
                 opened.AddRange(outcomes.Where(o => o.Succeeded).Select(o => o.Value));
                 var unreachable = outcomes.Where(o => !o.Succeeded).ToList();
                 if (unreachable.Count > 0 && requireAll)
@@ -112,6 +117,27 @@ namespace Az.StackHCI.Core.Workflows
             catch (NodeUnreachableException ex)
             {
                 throw new HciException("NodeUnreachable", HciErrorCategory.ConnectionError, name, ex.Message + " Check the name, that the node is up, and that PowerShell remoting to it works from this computer.", ex);
+            }
+        }
+
+        /// <summary>The entry session under the node's cluster name; closing it is the entry's business.</summary>
+        private sealed class EntryAlias : INodeSession
+        {
+            private readonly INodeSession _entry;
+
+            public EntryAlias(INodeSession entry, string computerName)
+            {
+                _entry = entry;
+                ComputerName = computerName;
+            }
+
+            public string ComputerName { get; }
+
+            public Task<NodeCommandResult> InvokeAsync(string command, IReadOnlyDictionary<string, object?> parameters, CancellationToken cancellationToken) =>
+                _entry.InvokeAsync(command, parameters, cancellationToken);
+
+            public void Dispose()
+            {
             }
         }
 

@@ -116,8 +116,11 @@ $failures = New-Object System.Collections.Generic.List[object]
 $output = @()
 $watch = [Diagnostics.Stopwatch]::StartNew()
 try {
-    $output = @(& $Command @Parameters -ErrorVariable nodeErrors -ErrorAction SilentlyContinue)
-    foreach ($e in $nodeErrors) { $failures.Add($e) }
+    # The error stream, not -ErrorVariable: that also collects errors a script command caught and handled itself.
+    $ErrorActionPreference = 'Continue'
+    foreach ($item in @(& $Command @Parameters 2>&1)) {
+        if ($item -is [System.Management.Automation.ErrorRecord]) { $failures.Add($item) } else { $output += ,$item }
+    }
 }
 catch {
     $failures.Add($_)
@@ -132,6 +135,9 @@ $watch.Stop()
         private readonly PSObject _session;
         private readonly RunspacePool _pool;
         private readonly Action<PowerShellNodeSession> _closed;
+
+        // A remote runspace runs one pipeline at a time: callers sharing the session take turns.
+        private readonly SemaphoreSlim _turn = new SemaphoreSlim(1, 1);
         private int _disposed;
 
         public PowerShellNodeSession(string computerName, PSObject session, RunspacePool pool, Action<PowerShellNodeSession> closed)
@@ -159,6 +165,7 @@ $watch.Stop()
                 .AddParameter("ScriptBlock", ScriptBlock.Create(RemoteScript))
                 .AddParameter("ArgumentList", new object[] { command, table });
             Collection<PSObject> results;
+            await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
                 results = await Invocation.RunAsync(shell, cancellationToken).ConfigureAwait(false);
@@ -166,6 +173,10 @@ $watch.Stop()
             catch (RuntimeException ex)
             {
                 throw new NodeUnreachableException(ComputerName, ex.Message, ex);
+            }
+            finally
+            {
+                _turn.Release();
             }
 
             if (results.Count == 0)

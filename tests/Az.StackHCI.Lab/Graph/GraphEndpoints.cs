@@ -20,6 +20,12 @@ internal static partial class GraphEndpoints
     // Graph writes quotes, ampersands and non-ASCII text as they are, not as \u escapes.
     private static readonly JsonSerializerOptions Output = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>The lab's CSDL: only the entity types it serves.</summary>
+    private const string MetadataDocument =
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><edmx:Edmx Version=\"4.0\" xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\"><edmx:DataServices>" +
+        "<Schema Namespace=\"microsoft.graph\" xmlns=\"http://docs.oasis-open.org/odata/ns/edm\"><EntityType Name=\"application\"/><EntityType Name=\"servicePrincipal\"/>" +
+        "<EntityType Name=\"appRoleAssignment\"/></Schema></edmx:DataServices></edmx:Edmx>";
+
     public static void Map(WebApplication app, LabContext lab) => app.Run(context => HandleAsync(context, lab));
 
     private static async Task HandleAsync(HttpContext context, LabContext lab)
@@ -29,6 +35,14 @@ internal static partial class GraphEndpoints
         context.Response.Headers["request-id"] = requestId;
         context.Response.Headers["client-request-id"] = clientRequestId;
         context.Response.Headers["OData-Version"] = "4.0";
+        if (HttpMethods.IsGet(context.Request.Method) && (context.Request.Path.Value ?? "").EndsWith("/$metadata", StringComparison.OrdinalIgnoreCase))
+        {
+            // The service document's schema is public, as on graph.microsoft.com: a reachability probe needs no token.
+            context.Response.ContentType = "application/xml";
+            await context.Response.WriteAsync(MetadataDocument);
+            return;
+        }
+
         GraphResult result;
         try
         {

@@ -15,6 +15,9 @@
 Set-StrictMode -Version Latest
 
 $script:HybridComputeApiVersion = '2022-12-27'
+# The subject of the certificates New-AzureStackHCIRegistrationCertificate makes ends in this organization.
+$script:RegistrationOrganization = 'AzureStackHCI'
+$script:RegistrationSubject = ', O=AzureStackHCI$'
 $script:OsInfo = @{ osName = 'Azure Stack HCI'; osVersion = '10.0.20349.2582'; osDisplayVersion = '22H2'; clusterVersion = '10.0.20349' }
 
 #region plumbing
@@ -447,7 +450,7 @@ function New-AzureStackHCIRegistrationCertificate {
     $cluster = $context.Cluster
     $rsa = [Security.Cryptography.RSA]::Create(2048)
     try {
-        $subject = "CN=$($context.NodeName).$($cluster.domain), OU=$($cluster.name), O=AzureStackHCI"
+        $subject = "CN=$($context.NodeName).$($cluster.domain), OU=$($cluster.name), O=$script:RegistrationOrganization"
         $request = [Security.Cryptography.X509Certificates.CertificateRequest]::new($subject, $rsa,
             [Security.Cryptography.HashAlgorithmName]::SHA256, [Security.Cryptography.RSASignaturePadding]::Pkcs1)
         $request.CertificateExtensions.Add([Security.Cryptography.X509Certificates.X509KeyUsageExtension]::new(
@@ -502,21 +505,26 @@ function Set-AzureStackHCIRegistrationCertificate {
 }
 
 function Remove-AzureStackHCIRegistrationCertificate {
+    <# Without -CertificateThumbprint: every registration certificate the node made (New-AzureStackHCIRegistrationCertificate);
+       certificates imported by the user stay, as the OS leaves certificates it did not make. #>
     [CmdletBinding(SupportsShouldProcess)]
     param([string] $CertificateThumbprint)
     $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
     if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
     $state = Get-NodeCertificateState $context
-    $thumbprints = if ($CertificateThumbprint) { @($CertificateThumbprint) } else { @(Get-ChildItem (Get-CertificateFolder $context) -Filter *.pfx | ForEach-Object BaseName) }
+    $folder = Get-CertificateFolder $context
+    $thumbprints = if ($CertificateThumbprint) { @($CertificateThumbprint) } else {
+        @(Get-ChildItem $folder -Filter *.pfx | Where-Object { (Get-NodeCertificate $context $_.BaseName).Subject -match $script:RegistrationSubject } | ForEach-Object BaseName)
+    }
     foreach ($thumbprint in $thumbprints) {
-        $path = Join-Path (Get-CertificateFolder $context) "$($thumbprint.ToUpperInvariant()).pfx"
+        $path = Join-Path $folder "$($thumbprint.ToUpperInvariant()).pfx"
         if (-not (Test-Path $path)) {
             $PSCmdlet.WriteError((New-LabErrorRecord "The certificate with thumbprint '$thumbprint' is not on node '$($context.NodeName)'." 'CertificateNotFound' 'ObjectNotFound' $thumbprint))
             continue
         }
         if ($PSCmdlet.ShouldProcess($thumbprint, 'Remove registration certificate')) { Remove-Item $path -Force }
     }
-    if ($state['thumbprint'] -and -not (Test-Path (Join-Path (Get-CertificateFolder $context) "$($state['thumbprint']).pfx"))) {
+    if ($state['thumbprint'] -and -not (Test-Path (Join-Path $folder "$($state['thumbprint']).pfx"))) {
         Remove-Item (Join-Path $context.NodeDir 'certificate.json') -Force -ErrorAction SilentlyContinue
     }
 }
@@ -602,6 +610,43 @@ function Remove-AzureStackHCIRegistration {
         }
     }
     Remove-Item $path -Force
+}
+
+#endregion
+
+#region the node's own HTTPS and clock
+
+function Invoke-WebRequest {
+    <# Microsoft.PowerShell.Utility\Invoke-WebRequest from this node: its latency first, and no route anywhere while the
+       noConnectivity switch is on (the request fails the way an unroutable network fails). #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0)] [Uri] $Uri,
+        [string] $Method = 'Get',
+        [switch] $UseBasicParsing,
+        [int] $TimeoutSec,
+        [System.Collections.IDictionary] $Headers
+    )
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
+    if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+    if ($context.Switches.noConnectivity) {
+        $exception = [Net.Http.HttpRequestException]::new("No route to host ($($Uri.Authority))", [Net.Sockets.SocketException]::new(113))
+        $PSCmdlet.WriteError([Management.Automation.ErrorRecord]::new($exception, 'System.Net.Http.HttpRequestException,Microsoft.PowerShell.Commands.InvokeWebRequestCommand', 'ConnectionError', $Uri))
+        return
+    }
+    $forward = @{} + $PSBoundParameters
+    Microsoft.PowerShell.Utility\Invoke-WebRequest @forward
+}
+
+function Get-Date {
+    <# Microsoft.PowerShell.Utility\Get-Date on this node's clock: real time plus the clockSkewSeconds switch. #>
+    [CmdletBinding()]
+    param([Parameter(Position = 0, ValueFromPipeline)] [datetime] $Date, [string] $Format, [switch] $AsUTC)
+    process {
+        $forward = @{} + $PSBoundParameters
+        if (-not $PSBoundParameters.ContainsKey('Date')) { $forward.Date = [datetime]::Now.AddSeconds([double] (Get-LabNodeContext).Switches.clockSkewSeconds) }
+        Microsoft.PowerShell.Utility\Get-Date @forward
+    }
 }
 
 #endregion
@@ -773,5 +818,5 @@ Export-ModuleMember -Function @(
     'Remove-AzureStackHCIRegistration',
     'Get-AzureStackHCIArcIntegration', 'Initialize-AzureStackHCIArcIntegration', 'Enable-AzureStackHCIArcIntegration',
     'Disable-AzureStackHCIArcIntegration', 'Clear-AzureStackHCIArcIntegration',
-    'Get-Item', 'Import-PfxCertificate'
+    'Get-Item', 'Import-PfxCertificate', 'Invoke-WebRequest', 'Get-Date'
 )
