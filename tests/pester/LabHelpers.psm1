@@ -50,4 +50,18 @@ function Invoke-LabGraph([string] $Method, [string] $Path, $Body) {
     Invoke-RestMethod @arguments
 }
 
+function Set-LabFaults([object[]] $Rules) { Invoke-LabControl PUT faults @{ rules = @($Rules) } | Out-Null }
+
+function Get-LabClusterFolder { $lab = Get-Lab; Join-Path $lab.root "nodes/$($lab.clusters[0].name)" }
+
+function Get-LabNodeCertificateFiles([string] $Node) { @(Get-ChildItem (Join-Path (Get-LabClusterFolder) "$Node/certs") -Filter *.pfx -ErrorAction SilentlyContinue) }
+
+function Set-LabLastSync([int] $DaysAgo) {
+    <# Ages the cluster's last sync as the nodes keep it (registration.json), as if it had not synced since. #>
+    $path = Join-Path (Get-LabClusterFolder) 'registration.json'
+    $registration = Get-Content $path -Raw | ConvertFrom-Json -AsHashtable
+    $registration.lastConnected = [DateTimeOffset]::UtcNow.AddDays(-$DaysAgo).ToString('o')
+    Set-Content -Path $path -Value ($registration | ConvertTo-Json -Depth 10)
+}
+
 Export-ModuleMember -Function *
