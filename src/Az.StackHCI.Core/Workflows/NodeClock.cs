@@ -23,7 +23,10 @@ namespace Az.StackHCI.Core.Workflows
         }
 
         /// <summary>"+00:07:12", to the second.</summary>
-        public static string Describe(TimeSpan offset) =>
-            (offset < TimeSpan.Zero ? "-" : "+") + TimeSpan.FromSeconds(Math.Round(Math.Abs(offset.TotalSeconds))).ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+        public static string Describe(TimeSpan offset)
+        {
+            var seconds = Math.Round(offset.TotalSeconds);
+            return (seconds < 0 ? "-" : "+") + TimeSpan.FromSeconds(Math.Abs(seconds)).ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+        }
     }
 }

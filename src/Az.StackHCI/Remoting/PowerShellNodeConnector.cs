@@ -112,7 +112,7 @@ function ConvertTo-Plain($value, [int] $depth = 0) {
     foreach ($property in $value.PSObject.Properties) { $plain[$property.Name] = try { ConvertTo-Plain $property.Value ($depth + 1) } catch { $null } }
     [pscustomobject]$plain
 }
-$failures = New-Object System.Collections.Generic.List[object]
+$failures = [System.Collections.Generic.List[object]]::new()
 $output = @()
 $watch = [Diagnostics.Stopwatch]::StartNew()
 try {
