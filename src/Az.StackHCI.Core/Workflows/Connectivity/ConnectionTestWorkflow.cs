@@ -31,8 +31,8 @@ namespace Az.StackHCI.Core.Workflows.Connectivity
         /// <summary>What is tested: (test, URL, required). Graph is called from the management computer only, so a node may do without it.</summary>
         internal static IReadOnlyList<(string Test, Uri Endpoint, bool Required)> Endpoints(HciEnvironment environment, string? region)
         {
-            var canary = region is not null && (environment.Name == BuiltInEnvironments.AzureCloud || environment.Name == BuiltInEnvironments.AzureCanary)
-                && ResourceIds.NormalizeRegion(region) is "eastus2euap" or "centraluseuap";
+            var isPublic = environment.Name == BuiltInEnvironments.AzureCloud || environment.Name == BuiltInEnvironments.AzureCanary;
+            var canary = isPublic && ResourceIds.NormalizeRegion(region ?? environment.DefaultRegion) is "eastus2euap" or "centraluseuap";
             var service = canary ? new Uri("https://canary.dp.stackhci.azure.com/") : environment.HciServiceEndpoint;
             return new[]
             {
@@ -98,6 +98,10 @@ namespace Az.StackHCI.Core.Workflows.Connectivity
                 }
 
                 return results;
+            }
+            catch (Exception ex) when (NodeFailures.AsHci(ex) is HciException hci && !ReferenceEquals(hci, ex))
+            {
+                throw hci;
             }
             finally
             {

@@ -39,15 +39,10 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 log.Info($"Registration completed with status: {result.Result}. {result.Details} Resource: {result.AzureResourceId}");
                 return result;
             }
-            catch (NodeCommandException ex)
+            catch (Exception ex) when (ex is NodeCommandException || ex is NodeUnreachableException)
             {
                 log.Error($"Registration failed: {ex.Message}");
-                throw new HciException("NodeCommandFailed", HciErrorCategory.InvalidOperation, ex.ComputerName, ex.Message, ex);
-            }
-            catch (NodeUnreachableException ex)
-            {
-                log.Error($"Registration failed: {ex.Message}");
-                throw new HciException("NodeUnreachable", HciErrorCategory.ConnectionError, ex.ComputerName, ex.Message, ex);
+                throw NodeFailures.AsHci(ex)!;
             }
             catch (Exception ex)
             {

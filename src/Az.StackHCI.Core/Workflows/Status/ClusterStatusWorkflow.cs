@@ -37,10 +37,9 @@ namespace Az.StackHCI.Core.Workflows.Status
         public async Task<ClusterStatus> RunAsync(ClusterStatusRequest request, CancellationToken cancellationToken)
         {
             CommonInput.ThrottleLimit(request.ThrottleLimit);
-            HciEnvironment? environment = null;
+            var environment = CommonInput.Environment(request.EnvironmentName, _environments);
             if (request.SignIn is not null)
             {
-                environment = CommonInput.Environment(request.EnvironmentName, _environments);
                 CommonInput.SignIn(environment, request.SignIn, "Reading the cluster's certificates from its Azure AD application uses Microsoft Graph");
             }
 
@@ -62,14 +61,26 @@ namespace Az.StackHCI.Core.Workflows.Status
 
                 status.Nodes.AddRange(nodes);
                 status.Nodes.AddRange(cluster.Unreachable.Select(u => new NodeStatus(u.Name) { Error = u.Reason }));
-                if (environment is not null && status.AzureResourceId is string resourceId)
+                if (request.SignIn is not null && status.AzureResourceId is string resourceId)
                 {
                     progress.Step("Logging in to Azure and reading the cluster resource", 70);
-                    var session = await AzureSignIn.SignInAsync(environment, request.SignIn!, _reporter, cancellationToken).ConfigureAwait(false);
-                    await JoinCloudAsync(status, resourceId, session, cluster, request.ThrottleLimit, cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        var session = await AzureSignIn.SignInAsync(environment, request.SignIn, _reporter, cancellationToken).ConfigureAwait(false);
+                        await JoinCloudAsync(status, resourceId, session, cluster, request.ThrottleLimit, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (HciException ex)
+                    {
+                        // What the nodes said stands; the cloud's part is missing, and the warning says why.
+                        _reporter.Warning($"Could not read the cluster's Azure side ({ex.ErrorId}): {ex.Message}");
+                    }
                 }
 
                 return status;
+            }
+            catch (Exception ex) when (NodeFailures.AsHci(ex) is HciException hci && !ReferenceEquals(hci, ex))
+            {
+                throw hci;
             }
             finally
             {

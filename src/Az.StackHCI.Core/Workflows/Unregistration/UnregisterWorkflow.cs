@@ -57,7 +57,7 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
             catch (Exception ex) when (!(ex is OperationCanceledException))
             {
                 log.Error($"Unregistration failed: {ex.Message}");
-                throw;
+                throw NodeFailures.AsHci(ex) ?? ex;
             }
             finally
             {
@@ -106,10 +106,12 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
                 result.Details = Success;
                 return result;
             }
-            catch (HciException ex)
+            catch (Exception failure) when (NodeFailures.AsHci(failure) is HciException ex)
             {
                 var rerun = $"Unregister-AzStackHCI -SubscriptionId {target.SubscriptionId} -ResourceGroupName {target.ResourceGroup} -ResourceName {target.ResourceName} -ComputerName {request.ComputerName}" +
-                    (request.DisableOnlyAzureArcServer ? " -DisableOnlyAzureArcServer" : "");
+                    (request.EnvironmentName == BuiltInEnvironments.AzureCloud ? "" : $" -EnvironmentName {request.EnvironmentName}") +
+                    (request.DisableOnlyAzureArcServer ? " -DisableOnlyAzureArcServer" : "") + (request.Force ? " -Force" : "") +
+                    ", signing in as before";
                 result.Result = UnregistrationStatus.Failed;
                 result.Details = $"{ex.Message} To finish, fix the cause and run: {rerun}";
                 result.Error = new HciException(ex.ErrorId, ex.Category, ex.Target, result.Details, ex);

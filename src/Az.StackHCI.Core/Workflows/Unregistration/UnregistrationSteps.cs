@@ -167,7 +167,7 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
                 var names = string.Join(", ", failed.Select(f => f.ComputerName));
                 throw new HciException("ArcDisableFailed", HciErrorCategory.InvalidOperation, names,
                     $"Couldn't disable Azure Arc integration on node(s) {names}. Bring the node(s) back and run Unregister-AzStackHCI again, or run Disable-AzureStackHCIArcIntegration on them; " +
-                    "if a node can no longer run it, remove it from the cluster or run Unregister-AzStackHCI with -Force. Nothing else was removed.");
+                    "if a node can no longer run it, remove it from the cluster or run Unregister-AzStackHCI with -Force. The Arc settings, the Arc identity, the cluster resource and the registration are untouched.");
             }
 
             return failed.Select(f => f.ComputerName).ToList();

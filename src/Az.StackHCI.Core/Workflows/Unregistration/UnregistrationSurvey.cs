@@ -79,7 +79,10 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
 
             survey.ClusterApps = apps;
             survey.ArcApp = await context.Graph.FindApplicationByNameAsync(ClusterIdentities.ArcAppName(target.ResourceName), ClusterIdentities.ArcAppTag(target.ResourceId), cancellationToken).ConfigureAwait(false);
-            var arcPrincipal = survey.ArcApp is null ? null : await context.Graph.FindServicePrincipalIdAsync(survey.ArcApp.AppId, cancellationToken).ConfigureAwait(false);
+            // The Arc identity's role assignments: of our application, else of the one the nodes use (a user's
+            // -ArcSpnCredential, whose application stays); only assignments named as this module names them.
+            var arcAppId = survey.ArcApp?.AppId ?? survey.Arc?.ApplicationId;
+            var arcPrincipal = arcAppId is { Length: > 0 } ? await context.Graph.FindServicePrincipalIdAsync(arcAppId, cancellationToken).ConfigureAwait(false) : null;
             if (arcPrincipal is not null)
             {
                 var assignments = await context.Arm.ListRoleAssignmentsAsync(target.SubscriptionId, arcPrincipal, cancellationToken).ConfigureAwait(false);
@@ -108,12 +111,12 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
             {
                 if (ArcEnabledNodes.Count > 0)
                 {
-                    plan.Add($"Disable Azure Arc integration on node(s) {string.Join(", ", ArcEnabledNodes)}");
+                    plan.Add($"Disable Azure Arc integration on node(s) {string.Join(", ", ArcEnabledNodes)} (and delete Arc machines still linked to the cluster)");
                 }
 
                 if (ArcSettings is not null)
                 {
-                    plan.Add($"Delete the Arc settings {target.ResourceId}/arcSettings/default");
+                    plan.Add($"Delete the Arc settings {target.ResourceId}/arcSettings/default and the extensions installed through them");
                 }
 
                 plan.AddRange(ArcRoleAssignments.Select(a => $"Remove the Arc onboarding role assignment {a}"));
