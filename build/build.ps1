@@ -120,5 +120,5 @@ switch ($Task) {
     'Package' { Invoke-BuildTask; Invoke-PackageTask }
     'Test' { Invoke-BuildTask; Invoke-PackageTask; Invoke-TestTask }
     'Demo' { Invoke-BuildTask; & (Join-Path $PSScriptRoot 'demo.ps1') -ModulePath $moduleOut }
-    'Bench' { Invoke-BuildTask; & (Join-Path $PSScriptRoot 'bench/Measure-Import.ps1') -ModulePath $moduleOut }
+    'Bench' { Invoke-BuildTask; & (Join-Path $PSScriptRoot 'bench/Invoke-Benchmarks.ps1') -ModulePath $moduleOut }
 }

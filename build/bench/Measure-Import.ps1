@@ -1,7 +1,7 @@
 <#
 .SYNOPSIS
     Module import cost, measured side by side in one run: fresh pwsh processes that only start, that import
-    Az.StackHCI, and that import it and run a first command. Prints medians and the ratios to a bare start.
+    Az.StackHCI, and that import it and run a first command. Returns medians and the ratios to a bare start.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
@@ -40,7 +40,7 @@ for ($i = 0; $i -lt $Runs; $i++) {
 
 function Get-Median([double[]] $Values) { $sorted = $Values | Sort-Object; $sorted[[int][math]::Floor($sorted.Count / 2)] }
 $baseline = Get-Median $times['pwsh start only']
-$rows = foreach ($name in $scenarios.Keys) {
+foreach ($name in $scenarios.Keys) {
     $median = Get-Median $times[$name]
     [pscustomobject]@{
         Scenario       = $name
@@ -50,4 +50,3 @@ $rows = foreach ($name in $scenarios.Keys) {
         Runs           = $Runs
     }
 }
-$rows | Format-Table -AutoSize | Out-Host

@@ -25,7 +25,8 @@ internal static class NodeSwitches
 
         app.MapGet("/nodes", () => Results.Json(new JsonArray(AllNodes(nodesRoot).Select(n => (JsonNode)Describe(n.Cluster, n.Node, n.Dir)).ToArray())));
 
-        // Every node back to a fresh one: switches off (a down node starts), no certificates, registration or Arc state.
+        // Every node back to a fresh one: switches off (a down node starts), no certificates, registration or Arc
+        // state; the nodes' command journal emptied.
         app.MapPost("/nodes/reset", () =>
         {
             var result = new JsonArray();
@@ -60,6 +61,7 @@ internal static class NodeSwitches
                 File.Delete(Path.Combine(clusterDir, "arc.json"));
             }
 
+            File.Delete(Path.Combine(nodesRoot, "journal"));
             return Results.Json(result);
         });
 

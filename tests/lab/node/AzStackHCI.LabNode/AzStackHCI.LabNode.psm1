@@ -67,8 +67,11 @@ function New-LabErrorRecord {
 }
 
 function Enter-LabNodeCommand([string] $CommandName) {
-    # Every command: the node's latency, then a failure if the failCommand switch names this command.
+    # Every command: a line in the nodes' journal, the node's latency, then a failure if the failCommand switch
+    # names this command.
     $context = Get-LabNodeContext
+    $line = [ordered]@{ time = [DateTimeOffset]::UtcNow.ToString('o'); cluster = $context.Cluster.name; node = $context.NodeName; command = $CommandName } | ConvertTo-Json -Compress
+    [IO.File]::AppendAllText((Join-Path (Split-Path $context.ClusterDir) 'journal'), $line + "`n")
     if ([int] $context.Switches.latencyMs -gt 0) { Start-Sleep -Milliseconds ([int] $context.Switches.latencyMs) }
     $failure = $null
     if ($context.Switches.failCommand -and $context.Switches.failCommand -eq $CommandName) {
