@@ -21,11 +21,25 @@ $version = (Import-PowerShellDataFile (Join-Path $ModulePath 'Az.StackHCI.psd1')
 Write-Host 'Module import (fresh pwsh processes)...'
 $import = @(& (Join-Path $PSScriptRoot 'Measure-Import.ps1') -ModulePath $ModulePath)
 Write-Host "Registration under injected latency ($CloudLatencyMs ms per ARM/Graph call, $TokenLatencyMs ms per authority call, $NodeLatencyMs ms per node command)..."
-$registration = @(& (Join-Path $PSScriptRoot 'Measure-Registration.ps1') -ModulePath $ModulePath -Sizes $Sizes -Runs $Runs `
-        -CloudLatencyMs $CloudLatencyMs -TokenLatencyMs $TokenLatencyMs -NodeLatencyMs $NodeLatencyMs)
+# The lab's CA is trusted through SSL_CERT_FILE, which a process reads once: start the lab cloud (its CA stays in
+# the lab root), then measure from a child process that starts with the variable set.
+$labRoot = Join-Path ([IO.Path]::GetTempPath()) 'azstackhci-bench-lab'
+$labFile = & (Join-Path (Split-Path -Parent (Split-Path -Parent $PSScriptRoot)) 'tests/lab/Start-Lab.ps1') -Nodes 0 -Root $labRoot | Select-Object -Last 1
+$resultFile = Join-Path ([IO.Path]::GetTempPath()) "azstackhci-bench-$PID.json"
+$env:SSL_CERT_FILE = (Get-Content $labFile -Raw | ConvertFrom-Json).caBundle
+$env:AZSTACKHCI_LAB_JSON = $labFile
+$pwsh = [Environment]::ProcessPath
+$arguments = @(if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+& $pwsh @arguments -NoLogo -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'Measure-Registration.ps1') -ModulePath $ModulePath -Root $labRoot `
+    -Sizes ($Sizes -join ',') -Runs $Runs -CloudLatencyMs $CloudLatencyMs -TokenLatencyMs $TokenLatencyMs -NodeLatencyMs $NodeLatencyMs -ResultPath $resultFile
+if ($LASTEXITCODE -ne 0) { throw 'The registration benchmark failed.' }
+$registration = @(Get-Content $resultFile -Raw | ConvertFrom-Json)
+Remove-Item $resultFile
 
 $import | Format-Table -AutoSize | Out-Host
-$registration | Format-Table Scenario, Nodes, ThrottleLimit, MedianSeconds, PeakRssMB, ArmCalls, GraphCalls, AuthorityCalls, HciCalls, NodeCommands -AutoSize | Out-Host
+$registration | Format-Table Scenario, @{ n = 'Seconds'; e = 'MedianSeconds' }, @{ n = 'Sessions'; e = 'SignInAndSessionsSeconds' }, @{ n = 'Rest'; e = 'AfterSessionsSeconds' },
+    @{ n = 'PeakMB'; e = 'PeakRssMB' }, @{ n = 'ARM'; e = 'ArmCalls' }, @{ n = 'Graph'; e = 'GraphCalls' }, @{ n = 'Authority'; e = 'AuthorityCalls' },
+    @{ n = 'HCI'; e = 'HciCalls' }, @{ n = 'NodeCmds'; e = 'NodeCommands' } -AutoSize | Out-Host
 
 function Get-Scenario([string] $Name) { $registration | Where-Object Scenario -EQ $Name | Select-Object -First 1 }
 $targets = [Collections.Generic.List[object]]::new()

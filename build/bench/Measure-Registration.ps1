@@ -14,11 +14,12 @@
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [string] $Root = (Join-Path ([IO.Path]::GetTempPath()) 'azstackhci-bench-lab'),
-    [int[]] $Sizes = @(1, 4, 8, 16),
+    [string] $Sizes = '1,4,8,16',
     [int] $Runs = 3,
     [int] $CloudLatencyMs = 80,
     [int] $TokenLatencyMs = 150,
-    [int] $NodeLatencyMs = 300
+    [int] $NodeLatencyMs = 300,
+    [string] $ResultPath
 )
 
 $ErrorActionPreference = 'Stop'
@@ -50,11 +51,18 @@ Import-Module $Manifest
 $lab = Get-Content $env:AZSTACKHCI_LAB_JSON -Raw | ConvertFrom-Json
 Add-AzStackHCIEnvironment -Name $lab.environmentName -ResourceManagerEndpoint $lab.resourceManagerEndpoint -Scope Process | Out-Null
 $watch = [Diagnostics.Stopwatch]::StartNew()
+$sessions = $null
 $result = Register-AzStackHCI -SubscriptionId $lab.subscriptionId -Region eastus -EnvironmentName $lab.environmentName `
-    -ComputerName $lab.clusters[0].nodes[0] -ThrottleLimit $ThrottleLimit -LogsDirectory $LogsDirectory -WarningAction SilentlyContinue
+    -ComputerName $lab.clusters[0].nodes[0] -ThrottleLimit $ThrottleLimit -LogsDirectory $LogsDirectory -WarningAction SilentlyContinue -Verbose 4>&1 |
+    ForEach-Object {
+        # Sign-in and the sessions to every node come before the pre-flight's first step.
+        if ($_ -isnot [Management.Automation.VerboseRecord]) { $_ }
+        elseif ($null -eq $sessions -and $_.Message -like 'Validating the parameters*') { $sessions = $watch.Elapsed.TotalSeconds }
+    }
 $seconds = $watch.Elapsed.TotalSeconds
-$peakKb = [long](((Get-Content /proc/self/status) -match '^VmHWM:') -replace '[^0-9]', '')
-@{ Result = "$($result.Result)"; Seconds = $seconds; PeakRssMB = [math]::Round($peakKb / 1024) } | ConvertTo-Json -Compress
+# The process's peak resident memory (VmHWM on Linux).
+$peak = [Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64
+@{ Result = "$($result.Result)"; Seconds = $seconds; SessionSeconds = $sessions; PeakRssMB = [math]::Round($peak / 1MB) } | ConvertTo-Json -Compress
 '@
 $childFile = Join-Path ([IO.Path]::GetTempPath()) "azstackhci-bench-$PID.ps1"
 Set-Content -Path $childFile -Value $child
@@ -65,7 +73,7 @@ function Invoke-Registration([int] $ThrottleLimit) {
     Reset-Lab
     Set-BenchLatency
     $pwsh = [Environment]::ProcessPath
-    $arguments = if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { @((Join-Path $PSHOME 'pwsh.dll')) } else { @() }
+    $arguments = @(if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
     $output = & $pwsh @arguments -NoLogo -NoProfile -NonInteractive -File $childFile -Manifest $manifest -ThrottleLimit $ThrottleLimit -LogsDirectory $logs
     if ($LASTEXITCODE -ne 0) { throw "The registration failed: $($output -join "`n")" }
     $run = $output | Select-Object -Last 1 | ConvertFrom-Json
@@ -83,8 +91,9 @@ function Invoke-Registration([int] $ThrottleLimit) {
 
 function Get-Median([double[]] $Values) { $sorted = @($Values | Sort-Object); $sorted[[int][math]::Floor($sorted.Count / 2)] }
 
+$rows = [Collections.Generic.List[object]]::new()
 try {
-    foreach ($size in $Sizes) {
+    foreach ($size in $Sizes -split ',' | ForEach-Object { [int] $_ }) {
         Write-Host "Lab with a $size-node cluster..."
         Start-BenchLab $size
         $scenarios = [ordered]@{ "$size node(s)" = 16 }
@@ -94,17 +103,19 @@ try {
         for ($i = 1; $i -le $Runs; $i++) {
             foreach ($name in $scenarios.Keys) {
                 $run = Invoke-Registration $scenarios[$name]
-                Write-Host ("  {0}, run {1}: {2:N1} s, peak {3} MB" -f $name, $i, $run.Seconds, $run.PeakRssMB)
+                Write-Host ("  {0}, run {1}: {2:N1} s ({3:N1} s signing in and opening sessions), peak {4} MB" -f $name, $i, $run.Seconds, $run.SessionSeconds, $run.PeakRssMB)
                 $samples[$name].Add($run)
             }
         }
         foreach ($name in $scenarios.Keys) {
             $last = $samples[$name][-1]
-            [pscustomobject][ordered]@{
+            $rows.Add([pscustomobject][ordered]@{
                 Scenario       = $name
                 Nodes          = $size
                 ThrottleLimit  = $scenarios[$name]
                 MedianSeconds  = [math]::Round((Get-Median $samples[$name].Seconds), 2)
+                SignInAndSessionsSeconds = [math]::Round((Get-Median $samples[$name].SessionSeconds), 2)
+                AfterSessionsSeconds = [math]::Round((Get-Median ($samples[$name] | ForEach-Object { $_.Seconds - $_.SessionSeconds })), 2)
                 PeakRssMB      = ($samples[$name].PeakRssMB | Measure-Object -Maximum).Maximum
                 ArmCalls       = $last.ArmCalls
                 GraphCalls     = $last.GraphCalls
@@ -112,11 +123,13 @@ try {
                 HciCalls       = $last.HciCalls
                 NodeCommands   = $last.NodeCommands
                 Runs           = $Runs
-            }
+            })
         }
     }
 }
 finally {
     & (Join-Path $repository 'tests/lab/Stop-Lab.ps1') -Root $Root | Out-Null
+    if ($ResultPath) { Set-Content -Path $ResultPath -Value (ConvertTo-Json -InputObject @($rows) -Depth 3) }
     Remove-Item $childFile, $logs -Recurse -Force -ErrorAction SilentlyContinue
 }
+$rows

@@ -29,6 +29,8 @@ namespace Az.StackHCI.Core.Cloud
         private readonly ArmClient _client;
         private readonly HttpPipeline _pipeline;
         private readonly Uri _endpoint;
+        private readonly Dictionary<string, Task<IReadOnlyList<(IReadOnlyList<string> Actions, IReadOnlyList<string> NotActions)>>> _permissions =
+            new Dictionary<string, Task<IReadOnlyList<(IReadOnlyList<string> Actions, IReadOnlyList<string> NotActions)>>>();
 
         public ArmGateway(AzureSession session, string subscriptionId)
         {
@@ -56,7 +58,8 @@ namespace Az.StackHCI.Core.Cloud
         public Task<ProviderInfo> RegisterProviderAsync(string subscriptionId, string providerNamespace, CancellationToken cancellationToken) =>
             Call($"/subscriptions/{subscriptionId}/providers/{providerNamespace}", async () =>
             {
-                var provider = (await Subscription(subscriptionId).GetResourceProviderAsync(providerNamespace, cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+                // Straight to the register action: the caller has just read the provider.
+                var provider = _client.GetResourceProviderResource(ResourceProviderResource.CreateResourceIdentifier(subscriptionId, providerNamespace));
                 return ToProvider((await provider.RegisterAsync(null, cancellationToken).ConfigureAwait(false)).Value.Data);
             });
 
@@ -208,8 +211,21 @@ namespace Az.StackHCI.Core.Cloud
             return new Guid(md5.ComputeHash(System.Text.Encoding.UTF8.GetBytes(text))).ToString();
         }
 
-        /// <summary>The caller's effective actions at a scope (Microsoft.Authorization/permissions).</summary>
-        public async Task<IReadOnlyList<(IReadOnlyList<string> Actions, IReadOnlyList<string> NotActions)>> GetPermissionsAsync(string scope, CancellationToken cancellationToken)
+        /// <summary>The caller's effective actions at a scope (Microsoft.Authorization/permissions), read once per scope and run.</summary>
+        public Task<IReadOnlyList<(IReadOnlyList<string> Actions, IReadOnlyList<string> NotActions)>> GetPermissionsAsync(string scope, CancellationToken cancellationToken)
+        {
+            lock (_permissions)
+            {
+                if (!_permissions.TryGetValue(scope.ToLowerInvariant(), out var read) || read.IsFaulted || read.IsCanceled)
+                {
+                    _permissions[scope.ToLowerInvariant()] = read = ReadPermissionsAsync(scope, cancellationToken);
+                }
+
+                return read;
+            }
+        }
+
+        private async Task<IReadOnlyList<(IReadOnlyList<string> Actions, IReadOnlyList<string> NotActions)>> ReadPermissionsAsync(string scope, CancellationToken cancellationToken)
         {
             var body = await SendAsync(RequestMethod.Get, scope.TrimEnd('/') + "/providers/Microsoft.Authorization/permissions", ApiVersions.Authorization, null, cancellationToken).ConfigureAwait(false);
             IReadOnlyList<string> Strings(JsonNode? node) => node is JsonArray a ? a.Select(x => x!.GetValue<string>()).ToList() : new List<string>();

@@ -19,6 +19,9 @@ namespace Az.StackHCI.Core.Workflows.Registration
 
         /// <summary>The account may not assign roles on the Arc group: registration goes on, Arc does not.</summary>
         public bool PermissionsMissing { get; set; }
+
+        /// <summary>Microsoft.HybridCompute was registered in the subscription at pre-flight.</summary>
+        public bool HybridComputeRegistered { get; set; }
     }
 
     /// <summary>
@@ -79,6 +82,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 CreateResourceGroup = !groupExists && !isClusterGroup,   // the cluster's own group is made by registration
                 ArcSettings = arcSettings,
                 PermissionsMissing = !Permissions.Allows(permissions, "Microsoft.Authorization/roleAssignments/write"),
+                HybridComputeRegistered = hybridCompute.IsRegistered,
             };
         }
 

@@ -56,13 +56,14 @@ namespace Az.StackHCI.Core.Workflows.Registration
             var progress = new StepProgress(reporter, 1, RegistrationMessages.Activity);
             try
             {
-                progress.Step("Checking the cluster and opening sessions to every node", 5);
-                using var cluster = await ClusterConnection.OpenAsync(_connector, request.ComputerName, request.ThrottleLimit, reporter, cancellationToken).ConfigureAwait(false);
+                progress.Step("Logging in to Azure while opening sessions to every node", 5);
+                var (cluster, session) = await ClusterAndSignIn.OpenAsync(
+                    token => ClusterConnection.OpenAsync(_connector, request.ComputerName, request.ThrottleLimit, reporter, token),
+                    token => AzureSignIn.SignInAsync(environment, request.SignIn, reporter, token),
+                    cancellationToken).ConfigureAwait(false);
+                using var _ = cluster;
                 var nodeState = await NodeCommands.GetAzureStackHCIAsync(cluster.Entry, cancellationToken).ConfigureAwait(false);
                 var target = RegistrationInput.ResolveTarget(request, cluster.Cluster, nodeState);
-
-                progress.Step("Logging in to Azure", 15);
-                var session = await AzureSignIn.SignInAsync(environment, request.SignIn, reporter, cancellationToken).ConfigureAwait(false);
                 var context = new RegistrationContext(request, environment, session, cluster, target, reporter);
 
                 progress.Step("Validating the parameters and checking registration information", 25);

@@ -67,13 +67,14 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
 
         private async Task<UnregistrationResult> RunAsync(UnregistrationRequest request, HciEnvironment environment, IOperationReporter reporter, StepProgress progress, CancellationToken cancellationToken)
         {
-            progress.Step("Checking the cluster and opening sessions to every node", 2);
-            using var cluster = await ClusterConnection.OpenAsync(_connector, request.ComputerName, request.ThrottleLimit, reporter, cancellationToken).ConfigureAwait(false);
+            progress.Step("Logging in to Azure while opening sessions to every node", 2);
+            var (cluster, session) = await ClusterAndSignIn.OpenAsync(
+                token => ClusterConnection.OpenAsync(_connector, request.ComputerName, request.ThrottleLimit, reporter, token),
+                token => AzureSignIn.SignInAsync(environment, request.SignIn, reporter, token),
+                cancellationToken).ConfigureAwait(false);
+            using var _ = cluster;
             var nodeState = await NodeCommands.GetAzureStackHCIAsync(cluster.Entry, cancellationToken).ConfigureAwait(false);
             var target = ResolveTarget(request, cluster.Cluster, nodeState);
-
-            progress.Step("Logging in to Azure", 4);
-            var session = await AzureSignIn.SignInAsync(environment, request.SignIn, reporter, cancellationToken).ConfigureAwait(false);
             var context = new UnregistrationContext(request, session, cluster, target, reporter, progress);
 
             progress.Step("Reading what there is to remove", 6);
