@@ -38,7 +38,7 @@ Remove-Item $resultFile
 
 $import | Format-Table -AutoSize | Out-Host
 $registration | Format-Table Scenario, @{ n = 'Seconds'; e = 'MedianSeconds' }, @{ n = 'Sessions'; e = 'SignInAndSessionsSeconds' }, @{ n = 'Rest'; e = 'AfterSessionsSeconds' },
-    @{ n = 'PeakMB'; e = 'PeakRssMB' }, @{ n = 'ARM'; e = 'ArmCalls' }, @{ n = 'Graph'; e = 'GraphCalls' }, @{ n = 'Authority'; e = 'AuthorityCalls' },
+    @{ n = 'PeakMB'; e = 'PeakRssMB' }, @{ n = 'CpuS'; e = 'ManagementCpuSeconds' }, @{ n = 'ARM'; e = 'ArmCalls' }, @{ n = 'Graph'; e = 'GraphCalls' }, @{ n = 'Authority'; e = 'AuthorityCalls' },
     @{ n = 'HCI'; e = 'HciCalls' }, @{ n = 'NodeCmds'; e = 'NodeCommands' } -AutoSize | Out-Host
 
 function Get-Scenario([string] $Name) { $registration | Where-Object Scenario -EQ $Name | Select-Object -First 1 }

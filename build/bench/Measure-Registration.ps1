@@ -7,7 +7,8 @@
 .DESCRIPTION
     The lab (cloud and nodes) runs under -Root. Every registration starts from a fresh lab state and runs in its own
     pwsh process, which imports the module and adds the lab environment before the clock starts; its peak resident
-    memory (VmHWM) is read at its end. Scenarios of one cluster size are interleaved run by run, so machine noise
+    memory (VmHWM) and the CPU time it used (import included) are read at its end. The lab's nodes share this
+    machine's processors with it: on two cores their PowerShell start-ups, not the module, set the pace. Scenarios of one cluster size are interleaved run by run, so machine noise
     hits them alike. Injected latency: every ARM and Graph request, every authority request (tokens), and every
     node command (the lab node's latencyMs switch applies to each OS command the module calls on a node).
 #>
@@ -61,8 +62,9 @@ $result = Register-AzStackHCI -SubscriptionId $lab.subscriptionId -Region eastus
     }
 $seconds = $watch.Elapsed.TotalSeconds
 # The process's peak resident memory (VmHWM on Linux).
-$peak = [Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64
-@{ Result = "$($result.Result)"; Seconds = $seconds; SessionSeconds = $sessions; PeakRssMB = [math]::Round($peak / 1MB) } | ConvertTo-Json -Compress
+$process = [Diagnostics.Process]::GetCurrentProcess()
+@{ Result = "$($result.Result)"; Seconds = $seconds; SessionSeconds = $sessions; PeakRssMB = [math]::Round($process.PeakWorkingSet64 / 1MB)
+    CpuSeconds = $process.TotalProcessorTime.TotalSeconds } | ConvertTo-Json -Compress
 '@
 $childFile = Join-Path ([IO.Path]::GetTempPath()) "azstackhci-bench-$PID.ps1"
 Set-Content -Path $childFile -Value $child
@@ -117,6 +119,7 @@ try {
                 SignInAndSessionsSeconds = [math]::Round((Get-Median $samples[$name].SessionSeconds), 2)
                 AfterSessionsSeconds = [math]::Round((Get-Median ($samples[$name] | ForEach-Object { $_.Seconds - $_.SessionSeconds })), 2)
                 PeakRssMB      = ($samples[$name].PeakRssMB | Measure-Object -Maximum).Maximum
+                ManagementCpuSeconds = [math]::Round((Get-Median $samples[$name].CpuSeconds), 1)
                 ArmCalls       = $last.ArmCalls
                 GraphCalls     = $last.GraphCalls
                 AuthorityCalls = $last.AuthorityCalls

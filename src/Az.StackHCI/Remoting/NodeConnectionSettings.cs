@@ -15,7 +15,10 @@ namespace Az.StackHCI.Remoting
         /// <summary>WinRM credential (SSH authenticates by key or agent).</summary>
         public PSCredential? Credential { get; set; }
 
-        /// <summary>How long to wait for a session before calling the node unreachable.</summary>
-        public int ConnectingTimeoutMilliseconds { get; set; } = 30000;
+        /// <summary>
+        /// How long to wait for a session before calling the node unreachable: long enough for many sessions opened at
+        /// once by a busy computer (16 lab nodes on two cores needed more than 30 s), short of hanging on a dead host.
+        /// </summary>
+        public int ConnectingTimeoutMilliseconds { get; set; } = 60000;
     }
 }
