@@ -138,10 +138,24 @@ namespace Az.StackHCI.Core.Nodes
             };
         }
 
-        /// <summary>Get-AzureStackHCIArcIntegration: the cluster's Arc state and each node's (empty before Arc was ever enabled).</summary>
-        public static async Task<ArcIntegrationState> GetArcIntegrationAsync(INodeSession node, CancellationToken cancellationToken)
+        /// <summary>
+        /// Get-AzureStackHCIArcIntegration: the cluster's Arc state and each node's (empty before Arc was ever enabled);
+        /// null on a node whose OS has no Arc commands.
+        /// </summary>
+        public static async Task<ArcIntegrationState?> GetArcIntegrationAsync(INodeSession node, CancellationToken cancellationToken)
         {
-            var state = Single(node, "Get-AzureStackHCIArcIntegration", await Run(node, "Get-AzureStackHCIArcIntegration", Empty, cancellationToken).ConfigureAwait(false));
+            var result = await node.InvokeAsync("Get-AzureStackHCIArcIntegration", Empty, cancellationToken).ConfigureAwait(false);
+            if (result.Errors.Any(e => e.ErrorId.StartsWith("CommandNotFoundException", StringComparison.OrdinalIgnoreCase)))
+            {
+                return null;
+            }
+
+            if (!result.Succeeded)
+            {
+                throw new NodeCommandException(node.ComputerName, "Get-AzureStackHCIArcIntegration", result.Errors);
+            }
+
+            var state = Single(node, "Get-AzureStackHCIArcIntegration", result.OutputJson.Select(json => { using var document = JsonDocument.Parse(json); return document.RootElement.Clone(); }).ToList());
             var nodes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             foreach (var property in state.EnumerateObject().Where(p => string.Equals(p.Name, "NodesArcStatus", StringComparison.OrdinalIgnoreCase) && p.Value.ValueKind == JsonValueKind.Object))
             {

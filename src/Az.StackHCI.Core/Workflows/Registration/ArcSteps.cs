@@ -53,8 +53,10 @@ namespace Az.StackHCI.Core.Workflows.Registration
             _progress.Step("Registering Microsoft.HybridCompute and Microsoft.GuestConfiguration resource providers to subscription", 96);
             foreach (var provider in Providers())
             {
-                var providerRegistered = provider == "Microsoft.HybridCompute" && _plan.HybridComputeRegistered
-                    || (await _context.Arm.GetProviderAsync(Target.SubscriptionId, provider, cancellationToken).ConfigureAwait(false)).IsRegistered;
+                // Microsoft.HybridCompute was read moments ago by the pre-flight.
+                var providerRegistered = provider == "Microsoft.HybridCompute"
+                    ? _plan.HybridComputeRegistered
+                    : (await _context.Arm.GetProviderAsync(Target.SubscriptionId, provider, cancellationToken).ConfigureAwait(false)).IsRegistered;
                 if (!providerRegistered && await Change(ResourceIds.Subscription(Target.SubscriptionId), $"Register the resource provider {provider}").ConfigureAwait(false))
                 {
                     await _context.Arm.RegisterProviderAsync(Target.SubscriptionId, provider, cancellationToken).ConfigureAwait(false);

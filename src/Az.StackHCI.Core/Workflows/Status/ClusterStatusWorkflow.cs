@@ -51,7 +51,7 @@ namespace Az.StackHCI.Core.Workflows.Status
                 progress.Step("Reading every node's registration, Arc state and clock", 40);
                 var nodesTask = ReadNodesAsync(cluster, request.ThrottleLimit, cancellationToken);
                 var entryState = await NodeCommands.GetAzureStackHCIAsync(cluster.Entry, cancellationToken).ConfigureAwait(false);
-                var arc = await ReadArcAsync(cluster.Entry, cancellationToken).ConfigureAwait(false);
+                var arc = await NodeCommands.GetArcIntegrationAsync(cluster.Entry, cancellationToken).ConfigureAwait(false);
                 var status = Describe(request.ComputerName, cluster.Cluster.Name, entryState, arc, DateTimeOffset.UtcNow);
                 var nodes = await nodesTask.ConfigureAwait(false);
                 foreach (var node in nodes)
@@ -118,18 +118,6 @@ namespace Az.StackHCI.Core.Workflows.Status
             }
 
             return status;
-        }
-
-        private static async Task<ArcIntegrationState?> ReadArcAsync(INodeSession entry, CancellationToken cancellationToken)
-        {
-            try
-            {
-                return await NodeCommands.GetArcIntegrationAsync(entry, cancellationToken).ConfigureAwait(false);
-            }
-            catch (NodeCommandException ex) when (ex.Errors.Any(e => e.ErrorId.StartsWith("CommandNotFoundException", StringComparison.OrdinalIgnoreCase)))
-            {
-                return null;
-            }
         }
 
         private static async Task<IReadOnlyList<NodeStatus>> ReadNodesAsync(ClusterConnection cluster, int throttleLimit, CancellationToken cancellationToken)

@@ -51,14 +51,7 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
         {
             var target = context.Target;
             var survey = new UnregistrationSurvey { NodeState = nodeState };
-            try
-            {
-                survey.Arc = await NodeCommands.GetArcIntegrationAsync(context.Cluster.Entry, cancellationToken).ConfigureAwait(false);
-            }
-            catch (NodeCommandException ex) when (ex.Errors.Any(e => e.ErrorId.StartsWith("CommandNotFoundException", StringComparison.OrdinalIgnoreCase)))
-            {
-                context.Reporter.Verbose($"{ex.ComputerName} has no Azure Arc integration commands; there is no Arc state on the nodes to remove.");
-            }
+            survey.Arc = await NodeCommands.GetArcIntegrationAsync(context.Cluster.Entry, cancellationToken).ConfigureAwait(false);
 
             survey.ClusterResource = await context.Arm.GetResourceAsync(target.ResourceId, ApiVersions.Clusters, cancellationToken).ConfigureAwait(false);
             survey.ArcSettings = survey.ClusterResource is null ? null
