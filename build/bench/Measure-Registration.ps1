@@ -17,6 +17,8 @@ param(
     [string] $Root = (Join-Path ([IO.Path]::GetTempPath()) 'azstackhci-bench-lab'),
     [string] $Sizes = '1,4,8,16',
     [int] $Runs = 3,
+    # The cluster size also registered one node at a time (-ThrottleLimit 1).
+    [int] $SequentialSize = 8,
     [int] $CloudLatencyMs = 80,
     [int] $TokenLatencyMs = 150,
     [int] $NodeLatencyMs = 300,
@@ -99,7 +101,7 @@ try {
         Write-Host "Lab with a $size-node cluster..."
         Start-BenchLab $size
         $scenarios = [ordered]@{ "$size node(s)" = 16 }
-        if ($size -eq 8) { $scenarios['8 nodes, one at a time'] = 1 }
+        if ($size -eq $SequentialSize) { $scenarios["$size nodes, one at a time"] = 1 }
         $samples = @{}
         foreach ($name in $scenarios.Keys) { $samples[$name] = [Collections.Generic.List[object]]::new() }
         for ($i = 1; $i -le $Runs; $i++) {
