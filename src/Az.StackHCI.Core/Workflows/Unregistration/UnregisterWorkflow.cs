@@ -57,7 +57,12 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
             catch (Exception ex) when (!(ex is OperationCanceledException))
             {
                 log.Error($"Unregistration failed: {ex.Message}");
-                throw NodeFailures.AsHci(ex) ?? ex;
+                if (NodeFailures.AsHci(ex) is HciException hci && !ReferenceEquals(hci, ex))
+                {
+                    throw hci;
+                }
+
+                throw;
             }
             finally
             {
