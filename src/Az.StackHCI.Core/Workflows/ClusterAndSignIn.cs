@@ -2,35 +2,49 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 using Az.StackHCI.Core.Identity;
+using Az.StackHCI.Core.Nodes;
+using Az.StackHCI.Core.Operations;
 
 namespace Az.StackHCI.Core.Workflows
 {
     /// <summary>
-    /// Opens the sessions to every node while signing in: both take seconds (a device code waits for the user) and
-    /// neither needs the other. When one fails, the other is stopped and cleaned up, and the failure is reported.
+    /// Opens the sessions to a cluster while signing in. The entry node is asked first, so that what it alone can
+    /// refuse (the cluster's state, the registration's values) is refused before any sign-in; then signing in and
+    /// opening the other nodes' sessions run at once: both take seconds (a device code waits for the user) and
+    /// neither needs the other. When one fails, the other is stopped and cleaned up.
     /// </summary>
     internal static class ClusterAndSignIn
     {
-        public static async Task<(ClusterConnection Cluster, AzureSession Session)> OpenAsync(
-            Func<CancellationToken, Task<ClusterConnection>> open, Func<CancellationToken, Task<AzureSession>> signIn, CancellationToken cancellationToken)
+        public static async Task<(ClusterConnection Cluster, AzureSession Session, T Checked)> OpenAsync<T>(
+            INodeConnector connector, string computerName, int throttleLimit, IOperationReporter reporter,
+            Func<INodeSession, ClusterInfo, CancellationToken, Task<T>> check, Func<CancellationToken, Task<AzureSession>> signIn, CancellationToken cancellationToken)
         {
             using var signingIn = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var session = signIn(signingIn.Token);
+            Task<AzureSession>? session = null;
+            T checkedValue = default!;
             ClusterConnection cluster;
             try
             {
-                cluster = await open(cancellationToken).ConfigureAwait(false);
+                cluster = await ClusterConnection.OpenAsync(connector, computerName, throttleLimit, reporter, cancellationToken, onEntry: async (entry, info, token) =>
+                {
+                    checkedValue = await check(entry, info, token).ConfigureAwait(false);
+                    session = signIn(signingIn.Token);
+                }).ConfigureAwait(false);
             }
             catch
             {
                 signingIn.Cancel();
-                await Observe(session).ConfigureAwait(false);
+                if (session is not null)
+                {
+                    await Observe(session).ConfigureAwait(false);
+                }
+
                 throw;
             }
 
             try
             {
-                return (cluster, await session.ConfigureAwait(false));
+                return (cluster, await session!.ConfigureAwait(false), checkedValue);
             }
             catch
             {

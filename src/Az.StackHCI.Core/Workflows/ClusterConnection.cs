@@ -37,7 +37,9 @@ namespace Az.StackHCI.Core.Workflows
         public IReadOnlyList<INodeSession> Nodes { get; }
 
         /// <param name="requireAll">False for read-only work: nodes that are down or unreachable are listed in <see cref="Unreachable"/> instead of refused.</param>
-        public static async Task<ClusterConnection> OpenAsync(INodeConnector connector, string computerName, int throttleLimit, IOperationReporter reporter, CancellationToken cancellationToken, bool requireAll = true)
+        /// <param name="onEntry">Runs once the entry node has described the cluster, before the other sessions open.</param>
+        public static async Task<ClusterConnection> OpenAsync(INodeConnector connector, string computerName, int throttleLimit, IOperationReporter reporter, CancellationToken cancellationToken,
+            bool requireAll = true, Func<INodeSession, ClusterInfo, CancellationToken, Task>? onEntry = null)
         {
             var entry = await Connect(connector, computerName, cancellationToken).ConfigureAwait(false);
             var opened = new List<INodeSession>();
@@ -65,6 +67,11 @@ namespace Az.StackHCI.Core.Workflows
                 {
                     throw new HciException("ClusterNodeDown", HciErrorCategory.ConnectionError, string.Join(", ", down),
                         $"Node(s) {string.Join(", ", down)} of cluster {cluster.Name} are not up. Bring every clustered node up (or remove it from the cluster) and try again.");
+                }
+
+                if (onEntry is not null)
+                {
+                    await onEntry(entry, cluster, cancellationToken).ConfigureAwait(false);
                 }
 
                 var up = members.Where(m => !down.Contains(m.Name)).ToList();

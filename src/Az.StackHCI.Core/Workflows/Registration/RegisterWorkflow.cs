@@ -56,14 +56,16 @@ namespace Az.StackHCI.Core.Workflows.Registration
             var progress = new StepProgress(reporter, 1, RegistrationMessages.Activity);
             try
             {
-                progress.Step("Logging in to Azure while opening sessions to every node", 5);
-                var (cluster, session) = await ClusterAndSignIn.OpenAsync(
-                    token => ClusterConnection.OpenAsync(_connector, request.ComputerName, request.ThrottleLimit, reporter, token),
+                progress.Step("Checking the cluster, then logging in to Azure while opening sessions to every node", 5);
+                var (cluster, session, (nodeState, target)) = await ClusterAndSignIn.OpenAsync(_connector, request.ComputerName, request.ThrottleLimit, reporter,
+                    async (entry, info, token) =>
+                    {
+                        var state = await NodeCommands.GetAzureStackHCIAsync(entry, token).ConfigureAwait(false);
+                        return (state, RegistrationInput.ResolveTarget(request, info, state));
+                    },
                     token => AzureSignIn.SignInAsync(environment, request.SignIn, reporter, token),
                     cancellationToken).ConfigureAwait(false);
                 using var _ = cluster;
-                var nodeState = await NodeCommands.GetAzureStackHCIAsync(cluster.Entry, cancellationToken).ConfigureAwait(false);
-                var target = RegistrationInput.ResolveTarget(request, cluster.Cluster, nodeState);
                 var context = new RegistrationContext(request, environment, session, cluster, target, reporter);
 
                 progress.Step("Validating the parameters and checking registration information", 25);

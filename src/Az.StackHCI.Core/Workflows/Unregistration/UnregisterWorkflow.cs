@@ -72,14 +72,16 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
 
         private async Task<UnregistrationResult> RunAsync(UnregistrationRequest request, HciEnvironment environment, IOperationReporter reporter, StepProgress progress, CancellationToken cancellationToken)
         {
-            progress.Step("Logging in to Azure while opening sessions to every node", 2);
-            var (cluster, session) = await ClusterAndSignIn.OpenAsync(
-                token => ClusterConnection.OpenAsync(_connector, request.ComputerName, request.ThrottleLimit, reporter, token),
+            progress.Step("Checking the cluster, then logging in to Azure while opening sessions to every node", 2);
+            var (cluster, session, (nodeState, target)) = await ClusterAndSignIn.OpenAsync(_connector, request.ComputerName, request.ThrottleLimit, reporter,
+                async (entry, info, token) =>
+                {
+                    var state = await NodeCommands.GetAzureStackHCIAsync(entry, token).ConfigureAwait(false);
+                    return (state, ResolveTarget(request, info, state));
+                },
                 token => AzureSignIn.SignInAsync(environment, request.SignIn, reporter, token),
                 cancellationToken).ConfigureAwait(false);
             using var _ = cluster;
-            var nodeState = await NodeCommands.GetAzureStackHCIAsync(cluster.Entry, cancellationToken).ConfigureAwait(false);
-            var target = ResolveTarget(request, cluster.Cluster, nodeState);
             var context = new UnregistrationContext(request, session, cluster, target, reporter, progress);
 
             progress.Step("Reading what there is to remove", 6);
