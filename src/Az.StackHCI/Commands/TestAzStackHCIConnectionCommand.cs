@@ -52,7 +52,7 @@ namespace Az.StackHCI.Commands
 
             if (Quiet)
             {
-                WriteObject(results.Where(r => r.IsRequired).All(r => r.Succeeded));
+                WriteObject(ConnectionTestWorkflow.AllRequiredPassed(results));
                 return;
             }
 

@@ -43,6 +43,9 @@ namespace Az.StackHCI.Core.Workflows.Connectivity
             };
         }
 
+        /// <summary>What -Quiet answers: every required test passed on every node.</summary>
+        public static bool AllRequiredPassed(IEnumerable<EndpointTest> results) => results.Where(r => r.IsRequired).All(r => r.Succeeded);
+
         public async Task<IReadOnlyList<EndpointTest>> RunAsync(ConnectionTestRequest request, CancellationToken cancellationToken)
         {
             CommonInput.ThrottleLimit(request.ThrottleLimit);
@@ -58,10 +61,11 @@ namespace Az.StackHCI.Core.Workflows.Connectivity
                 var outcomes = await NodeFanOut.RunAsync(Enumerable.Range(0, nodes.Count), i => cluster.Members[i], async (i, token) =>
                 {
                     progress.Node(i, nodes[i].ComputerName, "Testing endpoints");
-                    var probes = new List<(bool, string, TimeSpan)>();
+                    var probes = new List<NodeProbe>();
                     foreach (var endpoint in endpoints)
                     {
-                        probes.Add(await NodeCommands.ProbeAsync(nodes[i], endpoint.Endpoint, token).ConfigureAwait(false));
+                        var (succeeded, detail, elapsed) = await NodeCommands.ProbeAsync(nodes[i], endpoint.Endpoint, token).ConfigureAwait(false);
+                        probes.Add(new NodeProbe(cluster.Members[i], succeeded, detail, elapsed));
                     }
 
                     var offset = await NodeClock.MeasureOffsetAsync(nodes[i], token).ConfigureAwait(false);
@@ -76,7 +80,7 @@ namespace Az.StackHCI.Core.Workflows.Connectivity
                     for (var e = 0; e < endpoints.Count; e++)
                     {
                         results[e].Nodes.Add(outcome.Succeeded
-                            ? new NodeProbe(outcome.ComputerName, outcome.Value.probes[e].Item1, outcome.Value.probes[e].Item2, outcome.Value.probes[e].Item3)
+                            ? outcome.Value.probes[e]
                             : new NodeProbe(outcome.ComputerName, false, outcome.Failure!.Message));
                     }
 
