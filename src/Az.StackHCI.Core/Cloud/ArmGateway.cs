@@ -36,7 +36,7 @@ namespace Az.StackHCI.Core.Cloud
         {
             var environment = session.Environment;
             _endpoint = environment.ResourceManagerEndpoint;
-            var options = new ArmClientOptions { Environment = new ArmEnvironment(_endpoint, environment.ResourceManagerAudience) };
+            var options = session.Retries.Apply(new ArmClientOptions { Environment = new ArmEnvironment(_endpoint, environment.ResourceManagerAudience) });
             options.SetApiVersion(ClusterType, ApiVersions.Clusters);
             options.SetApiVersion(ArcSettingType, ApiVersions.ArcSettings);
             options.SetApiVersion(MachineType, ApiVersions.HybridComputeMachines);

@@ -8,7 +8,9 @@ using Az.StackHCI.Core.Operations;
 using Microsoft.Graph;
 using Microsoft.Graph.Models;
 using Microsoft.Graph.Models.ODataErrors;
+using Az.StackHCI.Core.Resilience;
 using Microsoft.Kiota.Authentication.Azure;
+using Microsoft.Kiota.Http.HttpClientLibrary.Middleware;
 
 namespace Az.StackHCI.Core.Cloud
 {
@@ -73,19 +75,25 @@ namespace Az.StackHCI.Core.Cloud
             // Graph.Core 4 sends tokens only to the hosts it knows unless told the allowed hosts: name the
             // environment's own Graph host so custom clouds get a token too.
             var authentication = new AzureIdentityAuthenticationProvider(session.Credential, new[] { environment.GraphEndpoint.Host }, null, true, environment.GraphScope);
-            _graph = new GraphServiceClient(authentication, environment.GraphEndpoint.AbsoluteUri.TrimEnd('/') + "/v1.0");
+            // Kiota's retry handler gives way to ours (see GraphRetryHandler), so no call is retried by both.
+            var handlers = GraphClientFactory.CreateDefaultHandlers().Select(h => h is RetryHandler ? new GraphRetryHandler(session.LogRetry) : h).ToList();
+            var http = GraphClientFactory.Create(handlers);
+            http.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
+            _graph = new GraphServiceClient(http, authentication, environment.GraphEndpoint.AbsoluteUri.TrimEnd('/') + "/v1.0");
         }
 
         public Task<DirectoryApplication?> FindApplicationByAppIdAsync(string appId, CancellationToken cancellationToken) =>
             FindApplicationAsync($"appId eq '{Escape(appId)}'", cancellationToken);
 
-        /// <summary>The application of that display name that carries the tag (names alone are not unique).</summary>
+        /// <summary>
+        /// The application of that display name that carries the tag (names alone are not unique); of several (runs
+        /// that created at the same time), the oldest, so every run picks the same one.
+        /// </summary>
         public Task<DirectoryApplication?> FindApplicationByNameAsync(string displayName, string tag, CancellationToken cancellationToken) =>
             Call("applications", async () =>
             {
-                var found = await _graph.Applications.GetAsync(r => r.QueryParameters.Filter = $"displayName eq '{Escape(displayName)}'", cancellationToken).ConfigureAwait(false);
-                var application = found?.Value?.FirstOrDefault(a => a.Tags?.Contains(tag, StringComparer.OrdinalIgnoreCase) == true);
-                return application is null ? null : ToApplication(application);
+                var tagged = await ListTaggedAsync(displayName, tag, cancellationToken).ConfigureAwait(false);
+                return tagged.Count == 0 ? null : ToApplication(tagged[0]);
             });
 
         /// <summary>Creates an application; with a resource app id it asks for those application permissions.</summary>
@@ -108,8 +116,28 @@ namespace Az.StackHCI.Core.Cloud
                             },
                         },
                 }, cancellationToken: cancellationToken).ConfigureAwait(false);
-                return ToApplication(created!);
+
+                // Another run may have created one for the same tag meanwhile: all keep the oldest, the others
+                // delete their own, so concurrent runs never leave two applications.
+                var tagged = await ListTaggedAsync(displayName, tag, cancellationToken).ConfigureAwait(false);
+                if (tagged.Count == 0 || tagged[0].Id == created!.Id)
+                {
+                    return ToApplication(created!);
+                }
+
+                await DeleteApplicationAsync(created.Id!, cancellationToken).ConfigureAwait(false);
+                return ToApplication(tagged[0]);
             });
+
+        private async Task<List<Application>> ListTaggedAsync(string displayName, string tag, CancellationToken cancellationToken)
+        {
+            var found = await _graph.Applications.GetAsync(r => r.QueryParameters.Filter = $"displayName eq '{Escape(displayName)}'", cancellationToken).ConfigureAwait(false);
+            return (found?.Value ?? new List<Application>())
+                .Where(a => a.Tags?.Contains(tag, StringComparer.OrdinalIgnoreCase) == true)
+                .OrderBy(a => a.CreatedDateTime ?? DateTimeOffset.MaxValue)
+                .ThenBy(a => a.AppId, StringComparer.OrdinalIgnoreCase)
+                .ToList();
+        }
 
         /// <summary>An application with its certificate credentials (keys included).</summary>
         public Task<DirectoryApplication> GetApplicationWithKeysAsync(string objectId, CancellationToken cancellationToken) =>

@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Az.StackHCI.Core.Environments;
 using Az.StackHCI.Core.Operations;
+using Az.StackHCI.Core.Resilience;
 using Azure.Core;
 using Azure.Identity;
 
@@ -13,12 +14,14 @@ namespace Az.StackHCI.Core.Identity
     /// <summary>A signed-in identity for one environment; the credential stays inside the engine.</summary>
     public sealed class AzureSession
     {
-        internal AzureSession(HciEnvironment environment, TokenCredential credential, string tenantId, string account)
+        internal AzureSession(HciEnvironment environment, TokenCredential credential, string tenantId, string account, Action<string> logRetry)
         {
             Environment = environment;
             Credential = credential;
             TenantId = tenantId;
             Account = account;
+            LogRetry = logRetry;
+            Retries = new SdkRetryPolicy(logRetry);
         }
 
         public HciEnvironment Environment { get; }
@@ -29,6 +32,11 @@ namespace Az.StackHCI.Core.Identity
         public string Account { get; }
 
         internal TokenCredential Credential { get; }
+
+        /// <summary>The Azure SDK clients' retry policy; every retry is logged through <see cref="LogRetry"/>.</summary>
+        internal SdkRetryPolicy Retries { get; }
+
+        internal Action<string> LogRetry { get; }
     }
 
     /// <summary>Turns a <see cref="SignInRequest"/> into an Azure.Identity credential and proves it with an ARM token.</summary>
@@ -36,7 +44,8 @@ namespace Az.StackHCI.Core.Identity
     {
         public static async Task<AzureSession> SignInAsync(HciEnvironment environment, SignInRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
         {
-            var credential = CreateCredential(environment, request, reporter);
+            Action<string> logRetry = reporter.Verbose;
+            var credential = CreateCredential(environment, request, reporter, new SdkRetryPolicy(logRetry));
             reporter.Verbose($"Signing in to {environment.ActiveDirectoryAuthority} for {environment.ResourceManagerScope}.");
             AccessToken token;
             try
@@ -55,19 +64,19 @@ namespace Az.StackHCI.Core.Identity
             var tenant = claims.TenantId ?? request.TenantId ?? "";
             var account = request.AccountId ?? claims.UserName ?? claims.AppId ?? claims.ObjectId ?? "";
             reporter.Verbose($"Signed in as {account} in tenant {tenant}.");
-            return new AzureSession(environment, credential, tenant, account);
+            return new AzureSession(environment, credential, tenant, account, logRetry);
         }
 
         /// <summary>Refuses supplied tokens that are expired or for the wrong service (throws HciException).</summary>
         public static void CheckSuppliedTokens(HciEnvironment environment, SignInRequest request) =>
             _ = new SuppliedTokens(environment, request.ArmAccessToken!, request.GraphAccessToken, DateTimeOffset.UtcNow);
 
-        internal static TokenCredential CreateCredential(HciEnvironment environment, SignInRequest request, IOperationReporter reporter)
+        internal static TokenCredential CreateCredential(HciEnvironment environment, SignInRequest request, IOperationReporter reporter, SdkRetryPolicy retries)
         {
             T Configure<T>(T options) where T : TokenCredentialOptions
             {
                 options.AuthorityHost = environment.ActiveDirectoryAuthority;
-                return options;
+                return retries.Apply(options);
             }
 
             // Instance discovery asks the public cloud about the authority; custom clouds are not known there.

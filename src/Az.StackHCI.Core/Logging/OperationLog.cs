@@ -28,24 +28,40 @@ namespace Az.StackHCI.Core.Logging
         /// <summary>The log file, or null when no folder could be written.</summary>
         public string? Path { get; }
 
-        /// <summary>Opens &lt;prefix&gt;_yyyyMMdd-HHmmss.log in the folder, falling back (with a warning) to a temporary one.</summary>
-        public static OperationLog Open(string? directory, string prefix, IOperationReporter inner)
+        /// <summary>
+        /// Opens &lt;prefix&gt;_yyyyMMdd-HHmmss.log, readable by this user only, in the folder the user named (refused
+        /// when it cannot be written), else in the default folder, falling back (with a warning) to a temporary one.
+        /// </summary>
+        /// <exception cref="HciException">LogsDirectoryNotWritable.</exception>
+        public static OperationLog Open(string? directory, string? defaultDirectory, string prefix, IOperationReporter inner)
         {
             var name = $"{prefix}_{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}.log";
-            var fallback = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "Az.StackHCI", "Logs");
-            foreach (var folder in new[] { directory ?? Directory.GetCurrentDirectory(), fallback })
+            if (directory is not null)
             {
                 try
                 {
-                    Directory.CreateDirectory(folder);
-                    var path = System.IO.Path.Combine(folder, name);
-                    var writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
+                    return Create(directory, name, inner);
+                }
+                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                {
+                    throw new HciException("LogsDirectoryNotWritable", HciErrorCategory.InvalidArgument, directory,
+                        $"Cannot write the log file in -LogsDirectory '{directory}': {ex.Message} Give a folder you can write to, or leave -LogsDirectory out.", ex);
+                }
+            }
+
+            var preferred = defaultDirectory ?? Directory.GetCurrentDirectory();
+            var fallback = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "Az.StackHCI", "Logs");
+            foreach (var folder in new[] { preferred, fallback })
+            {
+                try
+                {
+                    var log = Create(folder, name, inner);
                     if (folder == fallback)
                     {
-                        inner.Warning($"Access to folder {directory ?? Directory.GetCurrentDirectory()} is denied, switching to default logs directory: {fallback}");
+                        inner.Warning($"Access to folder {preferred} is denied, switching to default logs directory: {fallback}");
                     }
 
-                    return new OperationLog(inner, writer, path);
+                    return log;
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                 {
@@ -54,6 +70,24 @@ namespace Az.StackHCI.Core.Logging
 
             inner.Warning("No folder could be written for the log file; continuing without one.");
             return new OperationLog(inner, null, null);
+        }
+
+        private static OperationLog Create(string folder, string name, IOperationReporter inner)
+        {
+            Directory.CreateDirectory(folder);
+            var path = System.IO.Path.Combine(folder, name);
+            var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
+            try
+            {
+                UserOnlyFile.Restrict(path);
+            }
+            catch
+            {
+                stream.Dispose();
+                throw;
+            }
+
+            return new OperationLog(inner, new StreamWriter(stream) { AutoFlush = true }, path);
         }
 
         public void Info(string message) => Write("INFO", message);

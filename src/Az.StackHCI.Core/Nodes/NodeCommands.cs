@@ -277,6 +277,46 @@ namespace Az.StackHCI.Core.Nodes
             return found;
         }
 
+        /// <summary>
+        /// Removes the node's earlier registration certificates: those in LocalMachine\My with the subject of
+        /// <paramref name="current"/> (the node makes them all alike) but another thumbprint, left by earlier or
+        /// interrupted runs. Returns their thumbprints.
+        /// </summary>
+        public static async Task<IReadOnlyList<string>> RemoveEarlierRegistrationCertificatesAsync(INodeSession node, X509Certificate2 current, CancellationToken cancellationToken)
+        {
+            var parameters = new Dictionary<string, object?> { ["Path"] = @"Cert:\LocalMachine\My\*" };
+            var result = await node.InvokeAsync("Get-Item", parameters, cancellationToken).ConfigureAwait(false);
+            var errors = result.Errors.Where(e => !IsPathNotFound(e)).ToList();
+            if (errors.Count > 0)
+            {
+                throw new NodeCommandException(node.ComputerName, "Get-Item", errors);
+            }
+
+            var earlier = new List<string>();
+            foreach (var json in result.OutputJson)
+            {
+                using var document = JsonDocument.Parse(json);
+                if (document.RootElement.ValueKind != JsonValueKind.Object || ReadCertificate(document.RootElement) is not NodeCertificate found
+                    || string.Equals(found.Thumbprint, current.Thumbprint, StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                using var certificate = new X509Certificate2(found.RawData);
+                if (string.Equals(certificate.Subject, current.Subject, StringComparison.OrdinalIgnoreCase))
+                {
+                    earlier.Add(found.Thumbprint);
+                }
+            }
+
+            foreach (var thumbprint in earlier)
+            {
+                await Run(node, "Remove-AzureStackHCIRegistrationCertificate", new Dictionary<string, object?> { ["CertificateThumbprint"] = thumbprint }, cancellationToken).ConfigureAwait(false);
+            }
+
+            return earlier;
+        }
+
         private static bool IsPathNotFound(NodeError error) =>
             error.ErrorId.StartsWith("PathNotFound", StringComparison.OrdinalIgnoreCase) || error.ErrorId.StartsWith("ItemNotFound", StringComparison.OrdinalIgnoreCase);
 

@@ -38,5 +38,6 @@ namespace Az.StackHCI.Core.Operations
         OperationTimeout,
         OperationStopped,
         InvalidResult,
+        ResourceBusy,
     }
 }

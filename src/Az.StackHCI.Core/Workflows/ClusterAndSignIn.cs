@@ -11,7 +11,9 @@ namespace Az.StackHCI.Core.Workflows
     /// Opens the sessions to a cluster while signing in. The entry node is asked first, so that what it alone can
     /// refuse (the cluster's state, the registration's values) is refused before any sign-in; then signing in and
     /// opening the other nodes' sessions run at once: both take seconds (a device code waits for the user) and
-    /// neither needs the other. When one fails, the other is stopped and cleaned up.
+    /// neither needs the other. When one fails, the other is stopped and cleaned up. Only the commands that change a
+    /// cluster come here: they hold the cluster's <see cref="ClusterLock"/> from the entry node's answer until the
+    /// connection is closed.
     /// </summary>
     internal static class ClusterAndSignIn
     {
@@ -22,17 +24,20 @@ namespace Az.StackHCI.Core.Workflows
             using var signingIn = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             Task<AzureSession>? session = null;
             T checkedValue = default!;
+            IDisposable? clusterLock = null;
             ClusterConnection cluster;
             try
             {
                 cluster = await ClusterConnection.OpenAsync(connector, computerName, throttleLimit, reporter, cancellationToken, onEntry: async (entry, info, token) =>
                 {
+                    clusterLock = ClusterLock.Acquire(info);
                     checkedValue = await check(entry, info, token).ConfigureAwait(false);
                     session = signIn(signingIn.Token);
                 }).ConfigureAwait(false);
             }
             catch
             {
+                clusterLock?.Dispose();
                 signingIn.Cancel();
                 if (session is not null)
                 {
@@ -42,6 +47,7 @@ namespace Az.StackHCI.Core.Workflows
                 throw;
             }
 
+            cluster.Hold(clusterLock!);
             try
             {
                 return (cluster, await session!.ConfigureAwait(false), checkedValue);

@@ -15,6 +15,8 @@ namespace Az.StackHCI.Core.Workflows
     /// </summary>
     internal sealed class ClusterConnection : IDisposable
     {
+        private readonly List<IDisposable> _held = new List<IDisposable>();
+
         private ClusterConnection(INodeSession entry, ClusterInfo cluster, IReadOnlyList<INodeSession> nodes, IReadOnlyList<string> members, IReadOnlyList<(string Name, string Reason)> unreachable)
         {
             Entry = entry;
@@ -41,7 +43,7 @@ namespace Az.StackHCI.Core.Workflows
         public static async Task<ClusterConnection> OpenAsync(INodeConnector connector, string computerName, int throttleLimit, IOperationReporter reporter, CancellationToken cancellationToken,
             bool requireAll = true, Func<INodeSession, ClusterInfo, CancellationToken, Task>? onEntry = null)
         {
-            var entry = await Connect(connector, computerName, cancellationToken).ConfigureAwait(false);
+            var entry = await Connect(connector, computerName, reporter, cancellationToken).ConfigureAwait(false);
             var opened = new List<INodeSession>();
             try
             {
@@ -81,7 +83,7 @@ namespace Az.StackHCI.Core.Workflows
                 bool IsEntry(int i) => string.Equals(entry.ComputerName, up[i].Name, StringComparison.OrdinalIgnoreCase)
                     || string.Equals(entry.ComputerName, names[i], StringComparison.OrdinalIgnoreCase);
                 var outcomes = await NodeFanOut.RunAsync(Enumerable.Range(0, names.Count), i => names[i],
-                    (i, token) => IsEntry(i) ? Task.FromResult<INodeSession>(new EntryAlias(entry, names[i])) : Connect(connector, names[i], token),
+                    (i, token) => IsEntry(i) ? Task.FromResult<INodeSession>(new EntryAlias(entry, names[i])) : Connect(connector, names[i], reporter, token),
                     throttleLimit, cancellationToken).ConfigureAwait(false);
                 opened.AddRange(outcomes.Where(o => o.Succeeded).Select(o => o.Value));
                 var unreachable = outcomes.Where(o => !o.Succeeded).ToList();
@@ -107,19 +109,27 @@ namespace Az.StackHCI.Core.Workflows
             }
         }
 
+        /// <summary>Something to release with the sessions (a <see cref="ClusterLock"/>).</summary>
+        public void Hold(IDisposable resource) => _held.Add(resource);
+
         public void Dispose()
         {
             foreach (var session in Nodes.Append(Entry))
             {
                 session.Dispose();
             }
+
+            foreach (var resource in _held)
+            {
+                resource.Dispose();
+            }
         }
 
-        private static async Task<INodeSession> Connect(INodeConnector connector, string name, CancellationToken cancellationToken)
+        private static async Task<INodeSession> Connect(INodeConnector connector, string name, IOperationReporter reporter, CancellationToken cancellationToken)
         {
             try
             {
-                return await connector.ConnectAsync(name, cancellationToken).ConfigureAwait(false);
+                return new ResilientNodeSession(connector, await connector.ConnectAsync(name, cancellationToken).ConfigureAwait(false), reporter.Verbose);
             }
             catch (NodeUnreachableException ex)
             {

@@ -107,7 +107,8 @@ namespace Az.StackHCI.Commands
                 ArcSpnAppId = ArcSpnCredential?.UserName,
                 ArcSpnSecret = ArcSpnCredential?.GetNetworkCredential().Password,
                 ThrottleLimit = ThrottleLimit,
-                LogsDirectory = LogsPath(LogsDirectory),
+                LogsDirectory = LogsDirectory is null ? null : LogsPath(LogsDirectory),
+                DefaultLogsDirectory = LogsPath(null),
                 SignIn = SignIn(TenantId, ArmAccessToken, AccountId),
             };
             foreach (DictionaryEntry tag in Tag ?? new Hashtable())

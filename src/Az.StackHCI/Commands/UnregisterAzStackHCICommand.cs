@@ -89,7 +89,8 @@ namespace Az.StackHCI.Commands
                 DisableOnlyAzureArcServer = DisableOnlyAzureArcServer,
                 Force = Force,
                 ThrottleLimit = ThrottleLimit,
-                LogsDirectory = LogsPath(LogsDirectory),
+                LogsDirectory = LogsDirectory is null ? null : LogsPath(LogsDirectory),
+                DefaultLogsDirectory = LogsPath(null),
                 SignIn = SignIn(TenantId, ArmAccessToken, AccountId),
             };
 

@@ -8,7 +8,7 @@ namespace Az.StackHCI.Lab.Control;
 /// <summary>
 /// Fault switches of the lab nodes (tests/lab/LabNodes.psm1 starts them and lists them in
 /// &lt;root&gt;/nodes/nodes.json). <c>PUT /nodes/{cluster}/{node}</c> writes the node's switches.json, which its
-/// commands read at every call (latencyMs, noConnectivity, clockSkewSeconds, failCommand), and for <c>down</c> stops
+/// commands read at every call (latencyMs, noConnectivity, clockSkewSeconds, failCommand, failCount, failDropsSession), and for <c>down</c> stops
 /// the node's sshd with every session it serves, or starts it again; a PUT sets all switches (absent ones go back to
 /// their defaults). <c>GET /nodes</c> and <c>GET /nodes/{cluster}/{node}</c> show them; <c>POST /nodes/reset</c>
 /// makes every node a fresh one (switches off, no certificates, registration or Arc state).
@@ -95,11 +95,13 @@ internal static class NodeSwitches
                     ["noConnectivity"] = body["noConnectivity"]?.GetValue<bool>() ?? false,
                     ["clockSkewSeconds"] = body["clockSkewSeconds"]?.GetValue<long>() ?? 0,
                     ["failCommand"] = body["failCommand"]?.GetValue<string>(),
+                    ["failCount"] = body["failCount"]?.GetValue<int>(),
+                    ["failDropsSession"] = body["failDropsSession"]?.GetValue<bool>() ?? false,
                 };
             }
             catch (Exception e) when (e is FormatException or InvalidOperationException)
             {
-                return Results.Json(new { error = $"Switches are down (bool), latencyMs (int), noConnectivity (bool), clockSkewSeconds (int), failCommand (string or null): {e.Message}" }, statusCode: 400);
+                return Results.Json(new { error = $"Switches are down (bool), latencyMs (int), noConnectivity (bool), clockSkewSeconds (int), failCommand (string or null), failCount (int or null), failDropsSession (bool): {e.Message}" }, statusCode: 400);
             }
 
             lock (Gate(dir))
@@ -178,6 +180,8 @@ internal static class NodeSwitches
             ["noConnectivity"] = saved?["noConnectivity"]?.GetValue<bool>() ?? false,
             ["clockSkewSeconds"] = saved?["clockSkewSeconds"]?.GetValue<long>() ?? 0,
             ["failCommand"] = saved?["failCommand"]?.GetValue<string>(),
+            ["failCount"] = saved?["failCount"]?.GetValue<int>(),
+            ["failDropsSession"] = saved?["failDropsSession"]?.GetValue<bool>() ?? false,
             ["running"] = pid is not null,
             ["pid"] = pid,
         };

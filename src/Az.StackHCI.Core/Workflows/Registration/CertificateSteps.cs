@@ -154,6 +154,11 @@ namespace Az.StackHCI.Core.Workflows.Registration
                     IsReplicationDelay,
                     (attempt, ex) => reporter.Verbose($"{node.ComputerName}: the cloud does not know the new certificate yet ({FirstLine(ex.Message)}); retry {attempt}."),
                     token).ConfigureAwait(false);
+                if (userCertificate is null)
+                {
+                    await RemoveEarlierCertificatesAsync(node, certificate.Certificate, token).ConfigureAwait(false);
+                }
+
                 _progress.Node(Index(node.ComputerName), node.ComputerName, "Certificate set", completed: true);
                 return thumbprint;
             }, throttle, cancellationToken).ConfigureAwait(false);
@@ -171,6 +176,23 @@ namespace Az.StackHCI.Core.Workflows.Registration
             }
 
             return set.Select(s => new NodeResult(s.ComputerName, "CertificateSet") { CertificateThumbprint = s.Value }).ToList();
+        }
+
+        /// <summary>Certificates of earlier or interrupted runs go once the new one works; failing to remove them only warns.</summary>
+        private async Task RemoveEarlierCertificatesAsync(INodeSession node, X509Certificate2 current, CancellationToken cancellationToken)
+        {
+            try
+            {
+                var removed = await NodeCommands.RemoveEarlierRegistrationCertificatesAsync(node, current, cancellationToken).ConfigureAwait(false);
+                if (removed.Count > 0)
+                {
+                    _context.Reporter.Verbose($"{node.ComputerName}: removed earlier registration certificate(s) {string.Join(", ", removed)}.");
+                }
+            }
+            catch (NodeCommandException ex)
+            {
+                _context.Reporter.Warning($"{node.ComputerName}: could not remove earlier registration certificates: {ex.Message}");
+            }
         }
 
         /// <summary>

@@ -30,7 +30,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
         public async Task<RegistrationResult> RunAsync(RegistrationRequest request, CancellationToken cancellationToken)
         {
             var environment = RegistrationInput.Validate(request, _environments);
-            using var log = OperationLog.Open(request.LogsDirectory, "RegisterHCI", _reporter);
+            using var log = OperationLog.Open(request.LogsDirectory, request.DefaultLogsDirectory, "RegisterHCI", _reporter);
             using var httpTrace = HttpTrace.To(log);
             log.Info($"Register-AzStackHCI triggered - {Describe(request)}");
             try
@@ -69,6 +69,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 var context = new RegistrationContext(request, environment, session, cluster, target, reporter);
 
                 progress.Step("Validating the parameters and checking registration information", 25);
+                await NodeClock.CheckAsync(cluster.Nodes, request.ThrottleLimit, cancellationToken).ConfigureAwait(false);
                 var plan = await CloudPreflight.CheckAsync(context, nodeState, cancellationToken).ConfigureAwait(false);
                 if (!plan.AlreadyRegistered)
                 {

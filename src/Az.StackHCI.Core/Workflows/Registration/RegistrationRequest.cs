@@ -38,8 +38,11 @@ namespace Az.StackHCI.Core.Workflows.Registration
 
         public SignInRequest SignIn { get; set; } = new SignInRequest();
 
-        /// <summary>Where RegisterHCI_*.log goes (default: the current directory).</summary>
+        /// <summary>Where RegisterHCI_*.log goes, as the user asked (-LogsDirectory): refused when it cannot be written.</summary>
         public string? LogsDirectory { get; set; }
+
+        /// <summary>Where the log goes without <see cref="LogsDirectory"/> (PowerShell's current folder); the temp folder when that cannot be written.</summary>
+        public string? DefaultLogsDirectory { get; set; }
 
         /// <summary>How many nodes are worked on at once.</summary>
         public int ThrottleLimit { get; set; } = 16;

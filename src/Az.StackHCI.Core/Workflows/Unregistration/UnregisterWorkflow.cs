@@ -43,7 +43,7 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
             var environment = CommonInput.Environment(request.EnvironmentName, _environments);
             CommonInput.SignIn(environment, request.SignIn, "Unregistration deletes the cluster's Azure AD applications through Microsoft Graph");
 
-            using var log = OperationLog.Open(request.LogsDirectory, "UnregisterHCI", _reporter);
+            using var log = OperationLog.Open(request.LogsDirectory, request.DefaultLogsDirectory, "UnregisterHCI", _reporter);
             using var httpTrace = HttpTrace.To(log);
             log.Info($"Unregister-AzStackHCI triggered - SubscriptionId: {request.SubscriptionId} ResourceName: {request.ResourceName} ResourceGroupName: {request.ResourceGroupName} " +
                 $"EnvironmentName: {request.EnvironmentName} ComputerName: {request.ComputerName} DisableOnlyAzureArcServer: {request.DisableOnlyAzureArcServer} Force: {request.Force}");

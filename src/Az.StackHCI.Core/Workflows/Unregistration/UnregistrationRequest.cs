@@ -27,8 +27,11 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
 
         public SignInRequest SignIn { get; set; } = new SignInRequest();
 
-        /// <summary>Where UnregisterHCI_*.log goes (default: the current directory).</summary>
+        /// <summary>Where UnregisterHCI_*.log goes, as the user asked (-LogsDirectory): refused when it cannot be written.</summary>
         public string? LogsDirectory { get; set; }
+
+        /// <summary>Where the log goes without <see cref="LogsDirectory"/> (PowerShell's current folder); the temp folder when that cannot be written.</summary>
+        public string? DefaultLogsDirectory { get; set; }
 
         public int ThrottleLimit { get; set; } = 16;
     }

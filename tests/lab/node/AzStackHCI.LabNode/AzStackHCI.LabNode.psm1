@@ -39,7 +39,7 @@ function Get-LabNodeContext {
     }
     $clusterDir = $env:HCI_CLUSTER_STATE
     $cluster = Read-LabFile (Join-Path $clusterDir 'cluster.json')
-    $switches = @{ down = $false; latencyMs = 0; noConnectivity = $false; clockSkewSeconds = 0; failCommand = $null }
+    $switches = @{ down = $false; latencyMs = 0; noConnectivity = $false; clockSkewSeconds = 0; failCommand = $null; failCount = $null; failDropsSession = $false }
     $saved = Read-LabFile (Join-Path $env:HCI_NODE_STATE 'switches.json')
     if ($saved) { foreach ($key in $saved.Keys) { $switches[$key] = $saved[$key] } }
     [pscustomobject]@{
@@ -68,16 +68,29 @@ function New-LabErrorRecord {
 
 function Enter-LabNodeCommand([string] $CommandName) {
     # Every command: a line in the nodes' journal, the node's latency, then a failure if the failCommand switch
-    # names this command.
+    # names this command (the next failCount calls only, when set): an error, or with failDropsSession the end of
+    # this session's PowerShell, as when a node drops the connection.
     $context = Get-LabNodeContext
     $line = [ordered]@{ time = [DateTimeOffset]::UtcNow.ToString('o'); cluster = $context.Cluster.name; node = $context.NodeName; command = $CommandName } | ConvertTo-Json -Compress
     [IO.File]::AppendAllText((Join-Path (Split-Path $context.ClusterDir) 'journal'), $line + "`n")
     if ([int] $context.Switches.latencyMs -gt 0) { Start-Sleep -Milliseconds ([int] $context.Switches.latencyMs) }
     $failure = $null
-    if ($context.Switches.failCommand -and $context.Switches.failCommand -eq $CommandName) {
+    if ($context.Switches.failCommand -and $context.Switches.failCommand -eq $CommandName -and (Use-LabFailure $context)) {
+        if ($context.Switches.failDropsSession) { [Environment]::Exit(1) }
         $failure = New-LabErrorRecord "$CommandName failed on node '$($context.NodeName)' (lab fault switch failCommand)." 'LabNodeCommandFault' 'NotSpecified' $context.NodeName
     }
     $context | Add-Member -NotePropertyName Failure -NotePropertyValue $failure -PassThru
+}
+
+function Use-LabFailure($Context) {
+    <# True when the failCommand switch still fails this call; counts the call against failCount. #>
+    if ($null -eq $Context.Switches.failCount) { return $true }
+    $path = Join-Path $Context.NodeDir 'switches.json'
+    $saved = Read-LabFile $path
+    if ([int] $saved.failCount -le 0) { return $false }
+    $saved.failCount = [int] $saved.failCount - 1
+    Write-LabFile $path $saved
+    $true
 }
 
 function ConvertTo-ErrorRecord($Caught, [string] $ErrorId, $Target) {
@@ -89,6 +102,11 @@ function ConvertTo-ErrorRecord($Caught, [string] $ErrorId, $Target) {
         default { 'InvalidOperation' }
     }
     [Management.Automation.ErrorRecord]::new($exception, $ErrorId, $category, $Target)
+}
+
+function Get-LabFailureCategory([int] $Status, [string] $Otherwise = 'InvalidOperation') {
+    <# How the OS reports a failed call: a busy or failing service (408, 429, 5xx) is ResourceUnavailable. #>
+    if ($Status -eq 408 -or $Status -eq 429 -or $Status -ge 500) { 'ResourceUnavailable' } else { $Otherwise }
 }
 
 function New-LabException([string] $Message, [string] $Category = 'InvalidOperation') {
@@ -293,7 +311,7 @@ function Get-CertificateToken {
     }
     $response = Invoke-LabCloud -Context $Context -Method Post -Uri $endpoint -Form $form
     if ($response.Status -ne 200) {
-        throw (New-LabException "Failed to get an access token for application '$AppId' from '$endpoint' with the certificate '$($Certificate.Thumbprint)' of node '$($Context.NodeName)': $(Get-CloudErrorText $response)" 'AuthenticationError')
+        throw (New-LabException "Failed to get an access token for application '$AppId' from '$endpoint' with the certificate '$($Certificate.Thumbprint)' of node '$($Context.NodeName)': $(Get-CloudErrorText $response)" (Get-LabFailureCategory $response.Status 'AuthenticationError'))
     }
     $response.Body.access_token
 }
@@ -304,7 +322,7 @@ function Get-SecretToken {
     $form = @{ client_id = $AppId; client_secret = $Secret; grant_type = 'client_credentials'; scope = (Get-DefaultScope $Scope) }
     $response = Invoke-LabCloud -Context $Context -Method Post -Uri $endpoint -Form $form
     if ($response.Status -ne 200) {
-        throw (New-LabException "Failed to get an access token for application '$AppId' from '$endpoint': $(Get-CloudErrorText $response)" 'AuthenticationError')
+        throw (New-LabException "Failed to get an access token for application '$AppId' from '$endpoint': $(Get-CloudErrorText $response)" (Get-LabFailureCategory $response.Status 'AuthenticationError'))
     }
     $response.Body.access_token
 }
@@ -336,7 +354,7 @@ function Invoke-HciService {
     $uri = $Registration.serviceEndpoint.TrimEnd('/') + "/clusters/$($Registration.cloudId)/$Action"
     $response = Invoke-LabCloud -Context $Context -Method $Method -Uri $uri -Headers @{ Authorization = "Bearer $token" } -Json $Json
     if ($response.Status -ge 300) {
-        throw (New-LabException "The Azure Stack HCI service refused $Method $Action for cluster '$($Registration.cloudId)' (HTTP $($response.Status)): $(Get-CloudErrorText $response)")
+        throw (New-LabException "The Azure Stack HCI service refused $Method $Action for cluster '$($Registration.cloudId)' (HTTP $($response.Status)): $(Get-CloudErrorText $response)" (Get-LabFailureCategory $response.Status))
     }
     $response.Body
 }
@@ -757,7 +775,7 @@ function Enable-AzureStackHCIArcIntegration {
         }
         $response = Invoke-LabCloud -Context $context -Method Put -Uri $uri -Headers @{ Authorization = "Bearer $token" } -Json $body
         if ($response.Status -ge 300) {
-            throw (New-LabException "Arc agent failed to onboard machine '$($context.NodeName)' (HTTP $($response.Status)): $(Get-CloudErrorText $response)")
+            throw (New-LabException "Arc agent failed to onboard machine '$($context.NodeName)' (HTTP $($response.Status)): $(Get-CloudErrorText $response)" (Get-LabFailureCategory $response.Status))
         }
         Write-LabFile (Join-Path $context.NodeDir 'arc.json') @{ status = 'Enabled'; resourceId = $response.Body.id; enabledAt = [DateTimeOffset]::UtcNow.ToString('o') }
         "Arc agent process succeeded to onboard machine '$($context.NodeName)' as $($response.Body.id)."
@@ -786,7 +804,7 @@ function Disable-AzureStackHCIArcIntegration {
             $uri = "$($lab.resourceManagerEndpoint.TrimEnd('/'))$($nodeArc.resourceId)?api-version=$script:HybridComputeApiVersion"
             $response = Invoke-LabCloud -Context $context -Method Delete -Uri $uri -Headers @{ Authorization = "Bearer $token" }
             if ($response.Status -ge 300 -and $response.Status -ne 404) {
-                throw (New-LabException "Arc agent failed to disconnect machine '$($context.NodeName)' (HTTP $($response.Status)): $(Get-CloudErrorText $response)")
+                throw (New-LabException "Arc agent failed to disconnect machine '$($context.NodeName)' (HTTP $($response.Status)): $(Get-CloudErrorText $response)" (Get-LabFailureCategory $response.Status))
             }
         }
         Write-LabFile (Join-Path $context.NodeDir 'arc.json') @{ status = 'Disabled' }
