@@ -12,7 +12,7 @@
 [CmdletBinding()]
 param(
     [ValidateRange(0, 16)] [int] $Nodes = 3,
-    [ValidateRange(1, 4)] [int] $Clusters = 1,
+    [ValidateRange(1, 10)] [int] $Clusters = 1,
     [string] $Root = (Join-Path ([IO.Path]::GetTempPath()) 'azstackhci-lab'),
     [string] $FaultFile
 )

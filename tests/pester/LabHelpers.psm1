@@ -64,4 +64,70 @@ function Set-LabLastSync([int] $DaysAgo) {
     Set-Content -Path $path -Value ($registration | ConvertTo-Json -Depth 10)
 }
 
+
+function Get-LabNodeJournalPath { Join-Path (Get-Lab).root 'nodes/journal' }
+
+function Clear-LabJournals {
+    <# Empties the request journal and the nodes' command journal, so what follows is all they hold. #>
+    Set-Content -Path (Get-Lab).journal -Value ''
+    if (Test-Path (Get-LabNodeJournalPath)) { Set-Content -Path (Get-LabNodeJournalPath) -Value '' }
+}
+
+function Get-LabNodeJournal { if (Test-Path (Get-LabNodeJournalPath)) { Get-Content (Get-LabNodeJournalPath) | Where-Object { $_ } | ForEach-Object { $_ | ConvertFrom-Json } } }
+
+function Get-LabNodeWrites {
+    <# Node commands that change a node: anything but reads and probes. #>
+    Get-LabNodeJournal | Where-Object { $_.command -notmatch '^(Get-|Invoke-WebRequest$)' }
+}
+
+function Get-CloudInventory {
+    <# What the tenant and subscription hold that registration could have added, with ids, comparable with -Be. #>
+    $lab = Get-Lab
+    [pscustomobject]@{
+        Applications    = @((Invoke-LabGraph GET 'applications').value | ForEach-Object { "$($_.appId) $($_.displayName) keys:$(@($_.keyCredentials).Count) passwords:$(@($_.passwordCredentials).Count)" }) | Sort-Object
+        Principals      = @((Invoke-LabGraph GET 'servicePrincipals').value.id) | Sort-Object
+        RoleAssignments = @((Invoke-LabArm GET "/subscriptions/$($lab.subscriptionId)/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01").value.id) | Sort-Object
+        Groups          = @((Invoke-LabArm GET "/subscriptions/$($lab.subscriptionId)/resourcegroups?api-version=2022-09-01").value.name) | Sort-Object
+    }
+}
+
+function Get-RegistrationShape {
+    <#
+        The end state of a registration without the ids each run makes up: applications by name with their key and
+        password counts, principals, role assignments by role and scope, groups, resources, and each node's
+        certificates (how many, and whether every one is a key credential of the cluster's application).
+    #>
+    $lab = Get-Lab
+    $cluster = $lab.clusters[0]
+    $applications = @((Invoke-LabGraph GET 'applications').value)
+    $clusterApp = @($applications | Where-Object displayName -EQ $cluster.name)
+    $keys = @($clusterApp | ForEach-Object { $_.keyCredentials } | ForEach-Object { [BitConverter]::ToString([Convert]::FromBase64String($_.customKeyIdentifier)).Replace('-', '') })
+    $resources = "/subscriptions/$($lab.subscriptionId)/resourceGroups/$($cluster.name)-rg"
+    [pscustomobject]@{
+        Applications    = @($applications | ForEach-Object { "$($_.displayName) keys:$(@($_.keyCredentials).Count) passwords:$(@($_.passwordCredentials).Count)" }) | Sort-Object
+        Principals      = @((Invoke-LabGraph GET 'servicePrincipals').value).Count
+        RoleAssignments = @((Invoke-LabArm GET "/subscriptions/$($lab.subscriptionId)/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01").value |
+                ForEach-Object { "$(($_.properties.roleDefinitionId -split '/')[-1]) $($_.properties.scope)" }) | Sort-Object
+        Groups          = @((Invoke-LabArm GET "/subscriptions/$($lab.subscriptionId)/resourcegroups?api-version=2022-09-01").value.name) | Sort-Object
+        Resources       = @(@((Invoke-LabArm GET "$resources/resources?api-version=2021-04-01").value.id) | Sort-Object)
+        NodeCertificates = @($cluster.nodes | ForEach-Object {
+                $files = @(Get-LabNodeCertificateFiles $_)
+                "$_ certificates:$($files.Count) all-keys:$(-not @($files | Where-Object { $_.BaseName -notin $keys }))"
+            })
+    }
+}
+
+function New-FakeToken([string] $Spec) {
+    <#
+        A JWT the tests make up from 'TOKEN:<audience>|<seconds to expiry>' ('graph' = the lab's Graph): only its
+        claims matter to the module's checks, which run before anything is sent.
+    #>
+    $lab = Get-Lab
+    $audience, $seconds = $Spec.Substring('TOKEN:'.Length) -split '\|'
+    if ($audience -eq 'graph') { $audience = $lab.graphEndpoint }
+    $encode = { param($o) [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes(($o | ConvertTo-Json -Compress))).TrimEnd('=').Replace('+', '-').Replace('/', '_') }
+    $payload = @{ aud = $audience; exp = [DateTimeOffset]::UtcNow.AddSeconds([int]$seconds).ToUnixTimeSeconds(); tid = $lab.tenantId; upn = 'someone@example.com' }
+    "$(& $encode @{ alg = 'RS256'; typ = 'JWT' }).$(& $encode $payload).c2lnbmF0dXJl"
+}
+
 Export-ModuleMember -Function *

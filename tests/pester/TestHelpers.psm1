@@ -39,4 +39,14 @@ function Invoke-Pwsh {
     }
 }
 
-Export-ModuleMember -Function Get-TestModuleManifest, Invoke-Pwsh
+
+
+function Start-Pwsh {
+    <# Starts a script in a new pwsh process (same PowerShell as this one) without waiting; output goes to files beside it. #>
+    param([Parameter(Mandatory)] [string] $ScriptPath)
+    $arguments = @('-NoLogo', '-NoProfile', '-NonInteractive', '-File', $ScriptPath)
+    $executable = [Environment]::ProcessPath
+    if ([IO.Path]::GetFileNameWithoutExtension($executable) -eq 'dotnet') { $arguments = @((Join-Path $PSHOME 'pwsh.dll')) + $arguments }
+    Start-Process -FilePath $executable -ArgumentList $arguments -PassThru -RedirectStandardOutput "$ScriptPath.out" -RedirectStandardError "$ScriptPath.err"
+}
+Export-ModuleMember -Function Get-TestModuleManifest, Invoke-Pwsh, Start-Pwsh

@@ -21,16 +21,6 @@ BeforeAll {
         Unregister-AzStackHCI @entry @Extra -Confirm:$false -WarningAction SilentlyContinue
     }
 
-    # What the tenant and subscription hold that registration could have added.
-    function Get-CloudInventory {
-        [pscustomobject]@{
-            Applications    = @((Invoke-LabGraph GET 'applications').value | ForEach-Object { "$($_.appId) $($_.displayName) keys:$(@($_.keyCredentials).Count) passwords:$(@($_.passwordCredentials).Count)" }) | Sort-Object
-            Principals      = @((Invoke-LabGraph GET 'servicePrincipals').value.id) | Sort-Object
-            RoleAssignments = @((Invoke-LabArm GET "/subscriptions/$($lab.subscriptionId)/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01").value.id) | Sort-Object
-            Groups          = @((Invoke-LabArm GET "/subscriptions/$($lab.subscriptionId)/resourcegroups?api-version=2022-09-01").value.name) | Sort-Object
-        }
-    }
-
     function Get-ArmStatus([string] $Path) {
         try { Invoke-LabArm GET $Path | Out-Null; 200 } catch { [int] $_.Exception.Response.StatusCode }
     }

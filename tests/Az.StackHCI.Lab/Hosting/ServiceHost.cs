@@ -86,6 +86,11 @@ internal static class ServiceHost
     {
         var code = status switch
         {
+            400 => "BadRequest",
+            401 => "InvalidAuthenticationToken",
+            403 => service == ServiceNames.Graph ? "Authorization_RequestDenied" : "AuthorizationFailed",
+            404 => "NotFound",
+            409 => "Conflict",
             429 => "TooManyRequests",
             503 => "ServiceUnavailable",
             504 => "GatewayTimeout",

@@ -1,0 +1,162 @@
+# Reliability (step 8): bad input to every command is refused with its stable error id before anything changes
+# (both journals), and no token, secret or private key leaks into logs, streams, results or the journals. The built
+# module against the lab cloud and the 3-node lab cluster.
+
+BeforeDiscovery {
+    $token = 'TOKEN:https://management.core.windows.net/|3600'
+    $credential = { param($User) [pscredential]::new($User, (ConvertTo-SecureString 'not-the-secret' -AsPlainText -Force)) }
+    $cases = @(
+        @{ Command = 'Register'; Case = 'a subscription id that is no GUID'; Parameters = @{ SubscriptionId = 'not-a-guid' }; ErrorId = 'InvalidSubscriptionId' }
+        @{ Command = 'Register'; Case = 'a resource group name with a slash'; Parameters = @{ ResourceGroupName = 'bad/group' }; ErrorId = 'InvalidResourceGroupName' }
+        @{ Command = 'Register'; Case = 'a resource group name of 91 characters'; Parameters = @{ ResourceGroupName = 'g' * 91 }; ErrorId = 'InvalidResourceGroupName' }
+        @{ Command = 'Register'; Case = 'a resource group name ending in a period'; Parameters = @{ ResourceGroupName = 'group.' }; ErrorId = 'InvalidResourceGroupName' }
+        @{ Command = 'Register'; Case = 'a resource name with #'; Parameters = @{ ResourceName = 'bad#name' }; ErrorId = 'InvalidResourceName' }
+        @{ Command = 'Register'; Case = 'an Arc resource group name with a slash'; Parameters = @{ ArcServerResourceGroupName = 'bad/arc' }; ErrorId = 'InvalidResourceGroupName' }
+        @{ Command = 'Register'; Case = 'an unknown environment'; Parameters = @{ EnvironmentName = 'NoSuchCloud' }; ErrorId = 'EnvironmentNotFound' }
+        @{ Command = 'Register'; Case = 'a region Azure Stack HCI is not in'; Parameters = @{ Region = 'Atlantis' }; ErrorId = 'RegionNotSupported' }
+        @{ Command = 'Register'; Case = 'an unreachable computer'; Parameters = @{ ComputerName = 'no-such-node' }; ErrorId = 'NodeUnreachable' }
+        @{ Command = 'Register'; Case = 'a throttle limit of 0'; Parameters = @{ ThrottleLimit = 0 }; ErrorId = 'InvalidThrottleLimit' }
+        @{ Command = 'Register'; Case = 'half a service principal certificate'; Parameters = @{ ServicePrincipalId = '00000000-0000-0000-0000-000000000001' }; ErrorId = 'IncompleteServicePrincipalCertificate' }
+        @{ Command = 'Register'; Case = 'a service principal without tenant'; Parameters = @{ ServicePrincipalCredential = (& $credential 'app') }; ErrorId = 'TenantIdRequired' }
+        @{ Command = 'Register'; Case = 'a secret credential for an application that does not exist'; Parameters = @{ ServicePrincipalCredential = (& $credential '7d3c8f0e-1111-4222-8333-944455556666'); TenantId = 'LAB-TENANT' }; ErrorId = 'AuthenticationFailed' }
+        @{ Command = 'Register'; Case = 'a WinRM credential for SSH'; Parameters = @{ Transport = 'SSH'; Credential = (& $credential 'root') }; ErrorId = 'CredentialNotForSsh' }
+        @{ Command = 'Register'; Case = 'an ARM token without a Graph token'; Parameters = @{ ArmAccessToken = $token }; ErrorId = 'GraphAccessTokenRequired' }
+        @{ Command = 'Register'; Case = 'an expired ARM token'; Parameters = @{ ArmAccessToken = 'TOKEN:https://management.core.windows.net/|-60'; GraphAccessToken = 'TOKEN:graph|3600' }; ErrorId = 'AccessTokenExpired' }
+        @{ Command = 'Register'; Case = 'an expired Graph token'; Parameters = @{ ArmAccessToken = $token; GraphAccessToken = 'TOKEN:graph|-60' }; ErrorId = 'AccessTokenExpired' }
+        @{ Command = 'Register'; Case = 'an ARM token for another audience'; Parameters = @{ ArmAccessToken = 'TOKEN:https://vault.azure.net/|3600'; GraphAccessToken = 'TOKEN:graph|3600' }; ErrorId = 'AccessTokenWrongAudience' }
+        @{ Command = 'Register'; Case = 'two ways to sign in'; Parameters = @{ UseDeviceAuthentication = $true; ArmAccessToken = $token }; ErrorId = 'ConflictingSignInParameters' }
+        @{ Command = 'Register'; Case = 'a certificate that is on no node'; Parameters = @{ CertificateThumbprint = 'A' * 40 }; ErrorId = 'CertificateNotFoundOnNode' }
+        @{ Command = 'Register'; Case = 'a certificate expiring within 60 days'; Certificate = @{ From = -1; To = 30 }; ErrorId = 'CertificateExpiresSoon' }
+        @{ Command = 'Register'; Case = 'an expired certificate'; Certificate = @{ From = -60; To = -1 }; ErrorId = 'CertificateExpiresSoon' }
+        @{ Command = 'Register'; Case = 'a logs directory that cannot be written'; Parameters = @{ LogsDirectory = 'UNWRITABLE' }; ErrorId = 'LogsDirectoryNotWritable' }
+        @{ Command = 'Unregister'; Case = 'a subscription id that is no GUID'; Parameters = @{ SubscriptionId = 'not-a-guid' }; ErrorId = 'InvalidSubscriptionId' }
+        @{ Command = 'Unregister'; Case = 'a resource name with #'; Parameters = @{ ResourceName = 'bad#name' }; ErrorId = 'InvalidResourceName' }
+        @{ Command = 'Unregister'; Case = 'an unknown environment'; Parameters = @{ EnvironmentName = 'NoSuchCloud' }; ErrorId = 'EnvironmentNotFound' }
+        @{ Command = 'Unregister'; Case = 'an unreachable computer'; Parameters = @{ ComputerName = 'no-such-node' }; ErrorId = 'NodeUnreachable' }
+        @{ Command = 'Unregister'; Case = 'a cluster that is not registered, with no resource named'; Parameters = @{}; ErrorId = 'RegistrationInfoNotFound' }
+        @{ Command = 'Unregister'; Case = 'a logs directory that cannot be written'; Parameters = @{ LogsDirectory = 'UNWRITABLE' }; ErrorId = 'LogsDirectoryNotWritable' }
+        @{ Command = 'Get'; Case = 'an unreachable computer'; Parameters = @{ ComputerName = 'no-such-node' }; ErrorId = 'NodeUnreachable' }
+        @{ Command = 'Get'; Case = 'an unknown environment'; Parameters = @{ EnvironmentName = 'NoSuchCloud'; UseDeviceAuthentication = $true }; ErrorId = 'EnvironmentNotFound' }
+        @{ Command = 'Test'; Case = 'an unknown environment'; Parameters = @{ EnvironmentName = 'NoSuchCloud' }; ErrorId = 'EnvironmentNotFound' }
+        @{ Command = 'Test'; Case = 'an unreachable computer'; Parameters = @{ ComputerName = 'no-such-node' }; ErrorId = 'NodeUnreachable' }
+        @{ Command = 'AddEnvironment'; Case = 'an http endpoint'; Parameters = @{ ResourceManagerEndpoint = 'http://management.example.com/' }; ErrorId = 'ResourceManagerEndpointNotHttps' }
+        @{ Command = 'AddEnvironment'; Case = 'an endpoint nobody answers'; Parameters = @{ ResourceManagerEndpoint = 'https://127.0.0.1:9/' }; ErrorId = 'ArmMetadataUnreachable' }
+        @{ Command = 'AddEnvironment'; Case = 'the name of a built-in cloud'; Parameters = @{ Name = 'AzureCloud' }; ErrorId = 'EnvironmentNameReserved' }
+    )
+}
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'LabHelpers.psm1') -Force
+    Import-Module (Get-TestModuleManifest) -Force
+    $lab = Get-Lab
+    $cluster = $lab.clusters[0]
+    Add-AzStackHCIEnvironment -Name $lab.environmentName -ResourceManagerEndpoint $lab.resourceManagerEndpoint -Scope Process | Out-Null
+    $entry = @{ ComputerName = $cluster.nodes[0]; EnvironmentName = $lab.environmentName }
+    $base = @{
+        Register       = { param($p) Register-AzStackHCI @entry -SubscriptionId $lab.subscriptionId -Region eastus -EnableAzureArcServer:$false -LogsDirectory $TestDrive @p }
+        Unregister     = { param($p) Unregister-AzStackHCI @entry -LogsDirectory $TestDrive -Confirm:$false @p }
+        Get            = { param($p) Get-AzStackHCI -ComputerName $cluster.nodes[0] @p }
+        Test           = { param($p) Test-AzStackHCIConnection @entry @p }
+        AddEnvironment = { param($p) $arguments = @{ Name = 'Reliability'; ResourceManagerEndpoint = $lab.resourceManagerEndpoint; Scope = 'Process' } + @{}; foreach ($k in $p.Keys) { $arguments[$k] = $p[$k] }; Add-AzStackHCIEnvironment @arguments }
+    }
+
+    function Resolve-Value($Value) {
+        if ($Value -is [string] -and $Value.StartsWith('TOKEN:')) { return New-FakeToken $Value }
+        if ($Value -eq 'LAB-TENANT') { return $lab.tenantId }
+        if ($Value -eq 'UNWRITABLE') { $file = Join-Path $TestDrive 'a-file'; Set-Content $file 'x'; return (Join-Path $file 'logs') }
+        $Value
+    }
+
+    function Add-UserCertificate([int] $From, [int] $To) {
+        <# A certificate valid from/to these days from now, imported with its key into every node's LocalMachine\My. #>
+        $rsa = [Security.Cryptography.RSA]::Create(2048)
+        try {
+            $request = [Security.Cryptography.X509Certificates.CertificateRequest]::new("CN=$($cluster.name)-user, O=Contoso", $rsa,
+                [Security.Cryptography.HashAlgorithmName]::SHA256, [Security.Cryptography.RSASignaturePadding]::Pkcs1)
+            $now = [DateTimeOffset]::UtcNow
+            $certificate = $request.CreateSelfSigned($now.AddDays($From), $now.AddDays($To))
+            $path = Join-Path $TestDrive "$($certificate.Thumbprint).pfx"
+            [IO.File]::WriteAllBytes($path, $certificate.Export([Security.Cryptography.X509Certificates.X509ContentType]::Pkcs12))
+        }
+        finally { $rsa.Dispose() }
+        foreach ($node in $cluster.nodes) {
+            Invoke-Command -HostName $node -ScriptBlock { param($Path) Import-PfxCertificate -FilePath $Path -CertStoreLocation Cert:\LocalMachine\My -ErrorAction Stop } -ArgumentList $path | Out-Null
+        }
+        $certificate.Thumbprint
+    }
+}
+
+Describe 'Reliability: bad input' -Tag 'Reliability' {
+    BeforeAll {
+        Reset-Lab
+    }
+
+    It '<Command> refuses <Case> with <ErrorId> and changes nothing' -ForEach $cases {
+        $arguments = @{}
+        foreach ($key in $Parameters.Keys) { $arguments[$key] = Resolve-Value $Parameters[$key] }
+        if ($Certificate) { $arguments.CertificateThumbprint = Add-UserCertificate $Certificate.From $Certificate.To }
+        Clear-LabJournals
+
+        $thrown = { & $base[$Command] $arguments -WarningAction SilentlyContinue -ErrorAction Stop } | Should -Throw -ErrorId "$ErrorId,*" -PassThru
+
+        $thrown.Exception.Message.Length | Should -BeGreaterThan 20
+        Get-LabWrites | Should -BeNullOrEmpty
+        Get-LabNodeWrites | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Reliability: secrets and keys' -Tag 'Reliability' {
+    BeforeAll {
+        Reset-Lab
+        Get-ChildItem $TestDrive -Filter *.log | Remove-Item
+        # Every stream of a registration with Arc (the Arc secret goes to the nodes), a signed-in read, and Unregister.
+        $DebugPreference = 'Continue'
+        $streams = & {
+            Register-AzStackHCI @entry -SubscriptionId $lab.subscriptionId -Region eastus -LogsDirectory $TestDrive -Verbose
+            Get-AzStackHCI @entry -UseDeviceAuthentication -Detailed -Verbose
+            Test-AzStackHCIConnection @entry -Verbose
+            Unregister-AzStackHCI @entry -LogsDirectory $TestDrive -Confirm:$false -Verbose
+        } *>&1
+        $DebugPreference = 'SilentlyContinue'
+        $seen = @(
+            $streams | ForEach-Object { if ($_ -is [string] -or $_ -is [Management.Automation.InformationalRecord] -or $_ -is [Management.Automation.ErrorRecord]) { "$_" } else { $_ | ConvertTo-Json -Depth 6 -WarningAction SilentlyContinue } }
+            Get-ChildItem $TestDrive -Filter *.log | Get-Content -Raw
+            Get-Content (Get-Lab).journal -Raw
+            Get-Content (Get-LabNodeJournalPath) -Raw
+        ) -join "`n"
+    }
+
+    It 'ran the commands it scans' {
+        $seen | Should -Match 'Azure Stack HCI is successfully registered|Register-AzStackHCI triggered'
+        $seen.Length | Should -BeGreaterThan 10000
+    }
+
+    It 'shows no access or refresh token' {
+        $seen | Should -Not -Match 'eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.'
+        $seen | Should -Not -Match '(access|refresh)_token"?\s*[:=]\s*"?[A-Za-z0-9]'
+    }
+
+    It 'shows no client secret and no Arc password' {
+        $seen | Should -Not -Match ([regex]::Escape($lab.servicePrincipals.ci.secret))
+        $arc = Get-Content (Join-Path (Get-LabClusterFolder) 'arc.json') -Raw -ErrorAction SilentlyContinue | ConvertFrom-Json
+        if ($arc.secret) { $seen | Should -Not -Match ([regex]::Escape($arc.secret)) }
+        $seen | Should -Not -Match 'secretText"?\s*[:=]\s*"?[A-Za-z0-9~_.-]{8,}'
+    }
+
+    It 'shows no private key' {
+        $seen | Should -Not -Match 'PRIVATE KEY'
+        $seen | Should -Not -Match 'MII[A-Za-z0-9+/]{200,}'   # a PFX or key in base64
+    }
+
+    It 'writes its logs readable by this user only' -Skip:$IsWindows {
+        foreach ($log in Get-ChildItem $TestDrive -Filter *.log) {
+            [IO.File]::GetUnixFileMode($log.FullName) | Should -Be ([IO.UnixFileMode] 'UserRead, UserWrite')
+        }
+    }
+
+    It 'has no certificate-validation bypass in product code' {
+        $source = Get-ChildItem (Join-Path $PSScriptRoot '../../src') -Recurse -Filter *.cs | Get-Content -Raw
+        $source | Should -Not -Match 'ServerCertificateCustomValidationCallback|ServerCertificateValidationCallback|DangerousAcceptAnyServerCertificateValidator|SkipCertificateCheck'
+    }
+}

@@ -1,0 +1,159 @@
+# Reliability (step 8): the management pwsh killed hard at each step of Register and Unregister, then a re-run
+# ends exactly where an uninterrupted run ends; concurrent runs on one cluster end in one registration; ten clusters
+# register at once from parallel runspaces of one process. The built module against the lab cloud and lab clusters.
+
+BeforeDiscovery {
+    # Where to kill, read from the journals: the request journal (service, method and path) or the nodes' one (command).
+    $registerPoints = @(
+        @{ Point = 'the cluster application is created'; Journal = 'graph'; Pattern = '^POST /v1.0/applications$' }
+        @{ Point = 'the cluster resource is created'; Journal = 'arm'; Pattern = '^PUT .*/Microsoft.AzureStackHCI/clusters/[^/]+$' }
+        @{ Point = 'the nodes make their certificates'; Journal = 'node'; Pattern = '^New-AzureStackHCIRegistrationCertificate$' }
+        @{ Point = 'the certificates become key credentials'; Journal = 'graph'; Pattern = '^PATCH /v1.0/applications/[^/]+$' }
+        @{ Point = 'the nodes register'; Journal = 'node'; Pattern = '^Set-AzureStackHCIRegistration$' }
+        @{ Point = 'the Arc secret is added'; Journal = 'graph'; Pattern = '^POST /v1.0/applications/[^/]+/addPassword$' }
+        @{ Point = 'the Arc roles are assigned'; Journal = 'arm'; Pattern = '^PUT .*/roleAssignments/[^/]+$' }
+        @{ Point = 'the nodes enable Arc'; Journal = 'node'; Pattern = '^Enable-AzureStackHCIArcIntegration$' }
+    )
+    $unregisterPoints = @(
+        @{ Point = 'the nodes disable Arc'; Journal = 'node'; Pattern = '^Disable-AzureStackHCIArcIntegration$' }
+        @{ Point = 'the cluster resource is deleted'; Journal = 'arm'; Pattern = '^DELETE .*/Microsoft.AzureStackHCI/clusters/[^/]+$' }
+        @{ Point = 'the nodes remove their registration'; Journal = 'node'; Pattern = '^Remove-AzureStackHCIRegistration$' }
+        @{ Point = 'the applications are deleted'; Journal = 'graph'; Pattern = '^DELETE /v1.0/applications/[^/]+$' }
+    )
+}
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'LabHelpers.psm1') -Force
+    Import-Module (Get-TestModuleManifest) -Force
+    $lab = Get-Lab
+    $cluster = $lab.clusters[0]
+    Add-AzStackHCIEnvironment -Name $lab.environmentName -ResourceManagerEndpoint $lab.resourceManagerEndpoint -Scope Process | Out-Null
+    $entry = @{ ComputerName = $cluster.nodes[0]; EnvironmentName = $lab.environmentName; LogsDirectory = $TestDrive }
+    $register = $entry + @{ SubscriptionId = $lab.subscriptionId; Region = 'eastus' }
+    $commands = @{
+        Register   = "Register-AzStackHCI -SubscriptionId '$($lab.subscriptionId)' -Region eastus -ComputerName '$($cluster.nodes[0])' -EnvironmentName '$($lab.environmentName)' -LogsDirectory '$TestDrive'"
+        Unregister = "Unregister-AzStackHCI -ComputerName '$($cluster.nodes[0])' -EnvironmentName '$($lab.environmentName)' -LogsDirectory '$TestDrive' -Confirm:`$false"
+    }
+
+    function Get-NewJournalHits([string] $Journal, [string] $Pattern, [int] $Skip) {
+        if ($Journal -eq 'node') {
+            @(Get-LabNodeJournal | Select-Object -Skip $Skip | Where-Object { $_.command -match $Pattern })
+        }
+        else {
+            @(Get-LabJournal | Select-Object -Skip $Skip | Where-Object { $_.service -eq $Journal -and "$($_.method) $($_.path)" -match $Pattern })
+        }
+    }
+
+    function Stop-CommandAt([string] $Command, [string] $Journal, [string] $Pattern) {
+        <# Runs the command in a new pwsh and kills that process (SIGKILL) as soon as the journal shows the point. #>
+        $skip = if ($Journal -eq 'node') { @(Get-LabNodeJournal).Count } else { @(Get-LabJournal).Count }
+        $script = Join-Path $TestDrive "crash-$([guid]::NewGuid().ToString('N')).ps1"
+        Set-Content $script @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$(Get-TestModuleManifest)'
+Add-AzStackHCIEnvironment -Name '$($lab.environmentName)' -ResourceManagerEndpoint '$($lab.resourceManagerEndpoint)' -Scope Process | Out-Null
+$($commands[$Command]) -WarningAction SilentlyContinue | Out-Null
+"@
+        $process = Start-Pwsh $script
+        $deadline = [DateTime]::UtcNow.AddMinutes(3)
+        while (-not $process.HasExited -and [DateTime]::UtcNow -lt $deadline) {
+            if ((Get-NewJournalHits $Journal $Pattern $skip).Count -gt 0) {
+                Stop-Process -Id $process.Id -Force
+                $process.WaitForExit()
+                return 'killed'
+            }
+            Start-Sleep -Milliseconds 50
+        }
+        if (-not $process.HasExited) { Stop-Process -Id $process.Id -Force }
+        "finished: $(Get-Content "$script.err" -Raw)"
+    }
+}
+
+Describe 'Reliability: Register killed at each step' -Tag 'Reliability' {
+    BeforeAll {
+        Reset-Lab
+        (Register-AzStackHCI @register -WarningAction SilentlyContinue -ErrorAction Stop).Result | Should -Be 'Success'
+        $uninterrupted = Get-RegistrationShape
+        Reset-Lab
+    }
+
+    It 'is killed when <Point>' -ForEach $registerPoints {
+        Stop-CommandAt Register $Journal $Pattern | Should -Be 'killed'
+    }
+
+    It 'ends, re-run, exactly where an uninterrupted run ends' {
+        (Register-AzStackHCI @register -WarningAction SilentlyContinue -ErrorAction Stop).Result | Should -Be 'Success'
+        $shape = Get-RegistrationShape
+        foreach ($property in 'Applications', 'Principals', 'RoleAssignments', 'Groups', 'Resources', 'NodeCertificates') {
+            $shape.$property | Should -Be $uninterrupted.$property -Because $property
+        }
+        $shape.NodeCertificates | Should -Be @($cluster.nodes | ForEach-Object { "$_ certificates:1 all-keys:True" })
+    }
+}
+
+Describe 'Reliability: Unregister killed at each step' -Tag 'Reliability' {
+    BeforeAll {
+        Reset-Lab
+        $before = Get-CloudInventory
+        (Register-AzStackHCI @register -WarningAction SilentlyContinue -ErrorAction Stop).Result | Should -Be 'Success'
+    }
+
+    It 'is killed when <Point>' -ForEach $unregisterPoints {
+        Stop-CommandAt Unregister $Journal $Pattern | Should -Be 'killed'
+    }
+
+    It 'ends, re-run, with everything registration made gone' {
+        (Unregister-AzStackHCI @entry -Confirm:$false -WarningAction SilentlyContinue -ErrorAction Stop).Result | Should -Be 'Success'
+        $after = Get-CloudInventory
+        foreach ($property in 'Applications', 'Principals', 'RoleAssignments', 'Groups') {
+            $after.$property | Should -Be $before.$property -Because $property
+        }
+        foreach ($node in $cluster.nodes) { Get-LabNodeCertificateFiles $node | Should -BeNullOrEmpty }
+        (Get-AzStackHCI -ComputerName $cluster.nodes[0]).RegistrationStatus | Should -Be 'NotYet'
+    }
+}
+
+Describe 'Reliability: concurrency' -Tag 'Reliability' {
+    BeforeEach {
+        Reset-Lab
+    }
+
+    It 'ends two Register-AzStackHCI on one cluster at once in one registration, never two applications' {
+        $manifest = Get-TestModuleManifest
+        $outcomes = 1..2 | ForEach-Object -ThrottleLimit 2 -Parallel {
+            Import-Module $using:manifest
+            $parameters = $using:register
+            try { (Register-AzStackHCI @parameters -EnableAzureArcServer:$false -WarningAction SilentlyContinue -ErrorAction Stop).Result.ToString() }
+            catch { $_.FullyQualifiedErrorId }
+        }
+
+        $outcomes | Should -Contain 'Success'
+        $outcomes | ForEach-Object { $_ | Should -BeIn 'Success', 'ClusterOperationInProgress,Az.StackHCI.Commands.RegisterAzStackHCICommand' }
+        @((Invoke-LabGraph GET "applications?`$filter=displayName eq '$($cluster.name)'").value).Count | Should -Be 1
+        (Register-AzStackHCI @register -EnableAzureArcServer:$false -WarningAction SilentlyContinue -ErrorAction Stop).Result | Should -Be 'Success'
+        @((Invoke-LabGraph GET "applications?`$filter=displayName eq '$($cluster.name)'").value).Count | Should -Be 1
+        (Get-RegistrationShape).NodeCertificates | Should -Be @($cluster.nodes | ForEach-Object { "$_ certificates:1 all-keys:True" })
+    }
+
+    It 'registers ten clusters at once from parallel runspaces of one process' {
+        $lab.clusters.Count | Should -BeGreaterOrEqual 10
+        $manifest = Get-TestModuleManifest
+        $results = $lab.clusters | Select-Object -First 10 | ForEach-Object -ThrottleLimit 10 -Parallel {
+            Import-Module $using:manifest
+            $lab = $using:lab
+            $each = $_
+            try {
+                $result = Register-AzStackHCI -SubscriptionId $lab.subscriptionId -Region eastus -ComputerName $each.nodes[0] -EnvironmentName $lab.environmentName `
+                    -EnableAzureArcServer:$false -LogsDirectory $using:TestDrive -WarningAction SilentlyContinue -ErrorAction Stop
+                "$($each.name) $($result.Result)"
+            }
+            catch { "$($each.name) $($_.FullyQualifiedErrorId): $($_.Exception.Message)" }
+        }
+
+        $results | Sort-Object | Should -Be @($lab.clusters | Select-Object -First 10 | ForEach-Object { "$($_.name) Success" } | Sort-Object)
+        foreach ($each in $lab.clusters | Select-Object -First 10) {
+            (Invoke-LabArm GET "/subscriptions/$($lab.subscriptionId)/resourceGroups/$($each.name)-rg/providers/Microsoft.AzureStackHCI/clusters/$($each.name)?api-version=2024-04-01").name | Should -Be $each.name
+        }
+    }
+}
