@@ -19,7 +19,7 @@ namespace Az.StackHCI.Core.Cloud
                 400 => HciErrorCategory.InvalidArgument,
                 _ => HciErrorCategory.ConnectionError,
             };
-            return new HciException(code, category, scope, $"Azure Resource Manager refused the request ({ex.Status} {code}): {Message(ex)}", ex);
+            return new HciException(code, category, scope, $"Azure Resource Manager refused the request for {scope} ({ex.Status} {code}): {Message(ex)}", ex);
         }
 
         // RequestFailedException.Message repeats headers and content; the service's own sentence is enough.

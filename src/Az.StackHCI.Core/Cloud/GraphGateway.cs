@@ -269,7 +269,7 @@ namespace Az.StackHCI.Core.Cloud
                     >= 500 => HciErrorCategory.ConnectionError,
                     _ => HciErrorCategory.InvalidOperation,
                 };
-                throw new HciException(code, category, target, $"Microsoft Graph refused the request ({ex.ResponseStatusCode} {code}): {ex.Error?.Message ?? ex.Message}", ex);
+                throw new HciException(code, category, target, $"Microsoft Graph refused the request for {target} ({ex.ResponseStatusCode} {code}): {ex.Error?.Message ?? ex.Message}", ex);
             }
         }
     }
