@@ -79,7 +79,9 @@ function Invoke-TestTask {
 
     # The lab cloud the conformance and end-to-end tests talk to; trusted through SSL_CERT_FILE, like any CA.
     $labRoot = Join-Path $out 'lab'
-    $labJson = & (Join-Path $root 'tests/lab/Start-Lab.ps1') -Nodes 3 -Root $labRoot
+    # hcicluster1 of 3 nodes for the end-to-end suites, and nine more of one node: the reliability suite registers ten
+    # clusters at once from one process.
+    $labJson = & (Join-Path $root 'tests/lab/Start-Lab.ps1') -Nodes 3, 1 -Clusters 10 -Root $labRoot
     $env:AZSTACKHCI_LAB_JSON = $labJson
     $env:SSL_CERT_FILE = (Get-Content $labJson -Raw | ConvertFrom-Json).caBundle
     try {

@@ -50,17 +50,23 @@ function Get-LabSlot([string] $Root, [int] $Port) {
 }
 
 function Get-LabNodeLayout {
-    <# K clusters of N nodes. Node names are unique across clusters: cluster k holds node((k-1)*N+1) .. node(k*N). #>
-    param([string] $Root, [int] $Nodes, [int] $Clusters)
+    <#
+        K clusters; -Nodes gives each cluster's node count, its last value repeating (3 = every cluster 3; 3,1 = the
+        first 3, the others 1). Node names are numbered across clusters: cluster k holds the next nodes after cluster
+        k-1's (with N for all, node((k-1)*N+1) .. node(k*N)).
+    #>
+    param([string] $Root, [int[]] $Nodes, [int] $Clusters)
     $isRoot = Test-LabRoot
     $slot = Get-LabSlot $Root $(if ($isRoot) { 22 } else { 2222 })
+    $numbered = 0
     foreach ($k in 1..$Clusters) {
+        $count = $Nodes[[Math]::Min($k, $Nodes.Count) - 1]
         $name = "hcicluster$k"
         $domain = "$name.lab.local"
         $dir = Join-Path $Root "nodes/$name"
         $existing = if (Test-Path (Join-Path $dir 'cluster.json')) { Get-Content (Join-Path $dir 'cluster.json') -Raw | ConvertFrom-Json } else { $null }
-        $nodeList = foreach ($i in 1..$Nodes) {
-            $nodeName = "node$(($k - 1) * $Nodes + $i)"
+        $nodeList = foreach ($i in @(if ($count -gt 0) { 1..$count })) {
+            $nodeName = "node$($numbered + $i)"
             $previous = if ($existing) { $existing.nodes | Where-Object { $_.name -eq $nodeName } } else { $null }
             [ordered]@{
                 name         = $nodeName
@@ -83,6 +89,7 @@ function Get-LabNodeLayout {
             dir    = $dir
             nodes  = @($nodeList)
         }
+        $numbered += $count
     }
 }
 
@@ -366,8 +373,8 @@ function Test-AnySshdRunning {
 }
 
 function Start-LabNodes {
-    <# Starts (or keeps) K clusters of N nodes; returns the clusters for lab.json. #>
-    param([string] $Root, [int] $Nodes, [int] $Clusters, [string] $ConnectionFile, [string] $CaBundle)
+    <# Starts (or keeps) K clusters of the -Nodes counts (see Get-LabNodeLayout); returns the clusters for lab.json. #>
+    param([string] $Root, [int[]] $Nodes, [int] $Clusters, [string] $ConnectionFile, [string] $CaBundle)
     if (-not $IsLinux) { throw 'Lab nodes need Linux (an sshd per node on loopback addresses).' }
     $layout = @(Get-LabNodeLayout -Root $Root -Nodes $Nodes -Clusters $Clusters)
     # Nodes of an earlier start that are not in this layout stop.

@@ -6,12 +6,14 @@
     Progress lines, then the full path of <Root>/lab.json as the last line.
 .NOTES
     Lab nodes need openssh-server; the script installs it with apt-get when missing, which needs root. The
-    distribution's own sshd is never started. Node names: cluster k (hcicluster<k>, domain hcicluster<k>.lab.local)
-    holds node((k-1)*Nodes+1) .. node(k*Nodes), so names are unique across clusters.
+    distribution's own sshd is never started. -Nodes is each cluster's node count, its last value repeating:
+    -Nodes 3 -Clusters 2 gives two clusters of 3, -Nodes 3,1 -Clusters 10 one of 3 and nine of 1. Node names: cluster k
+    (hcicluster<k>, domain hcicluster<k>.lab.local) holds the next numbers after cluster k-1's (node1..node3, then
+    node4..), so names are unique across clusters.
 #>
 [CmdletBinding()]
 param(
-    [ValidateRange(0, 16)] [int] $Nodes = 3,
+    [ValidateRange(0, 16)] [int[]] $Nodes = 3,
     [ValidateRange(1, 10)] [int] $Clusters = 1,
     [string] $Root = (Join-Path ([IO.Path]::GetTempPath()) 'azstackhci-lab'),
     [string] $FaultFile

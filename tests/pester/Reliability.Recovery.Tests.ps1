@@ -8,14 +8,11 @@ BeforeDiscovery {
         @{ Point = 'the cluster application is created'; Journal = 'graph'; Pattern = '^POST /v1.0/applications$' }
         @{ Point = 'the cluster resource is created'; Journal = 'arm'; Pattern = '^PUT .*/Microsoft.AzureStackHCI/clusters/[^/]+$' }
         @{ Point = 'the nodes make their certificates'; Journal = 'node'; Pattern = '^New-AzureStackHCIRegistrationCertificate$' }
-        @{ Point = 'the certificates become key credentials'; Journal = 'graph'; Pattern = '^PATCH /v1.0/applications/[^/]+$' }
         @{ Point = 'the nodes register'; Journal = 'node'; Pattern = '^Set-AzureStackHCIRegistration$' }
         @{ Point = 'the Arc secret is added'; Journal = 'graph'; Pattern = '^POST /v1.0/applications/[^/]+/addPassword$' }
-        @{ Point = 'the Arc roles are assigned'; Journal = 'arm'; Pattern = '^PUT .*/roleAssignments/[^/]+$' }
         @{ Point = 'the nodes enable Arc'; Journal = 'node'; Pattern = '^Enable-AzureStackHCIArcIntegration$' }
     )
     $unregisterPoints = @(
-        @{ Point = 'the nodes disable Arc'; Journal = 'node'; Pattern = '^Disable-AzureStackHCIArcIntegration$' }
         @{ Point = 'the cluster resource is deleted'; Journal = 'arm'; Pattern = '^DELETE .*/Microsoft.AzureStackHCI/clusters/[^/]+$' }
         @{ Point = 'the nodes remove their registration'; Journal = 'node'; Pattern = '^Remove-AzureStackHCIRegistration$' }
         @{ Point = 'the applications are deleted'; Journal = 'graph'; Pattern = '^DELETE /v1.0/applications/[^/]+$' }

@@ -31,6 +31,9 @@ internal sealed class ArmCall(LabContext lab, TokenPrincipal principal, HttpRequ
     /// <summary>The request's time, fixed once so one change carries one timestamp.</summary>
     public DateTimeOffset Now { get; } = lab.State.Now;
 
+    /// <summary>The RBAC action the request needs, once routed (null for reads any subscription member may make).</summary>
+    public string? Action { get; set; }
+
     /// <summary>How ARM names the caller: a user's UPN, an application's client id.</summary>
     public string ClientName => Principal.UserName ?? Principal.AppId;
 

@@ -18,6 +18,7 @@ internal static class ArmPipeline
     {
         var request = context.Request;
         ArmResult result;
+        ArmCall? call = null;
         try
         {
             if (string.Equals(request.Path.Value?.TrimEnd('/'), ArmMetadata.Path, StringComparison.OrdinalIgnoreCase) && HttpMethods.IsGet(request.Method))
@@ -30,7 +31,7 @@ internal static class ArmPipeline
                 var body = await new StreamReader(request.Body).ReadToEndAsync(context.RequestAborted);
                 var principal = ArmAuthentication.Authenticate(lab, request);
                 context.Items[RequestJournal.PrincipalItem] = principal.UserName ?? principal.AppId;
-                var call = new ArmCall(lab, principal, request, body);
+                call = new ArmCall(lab, principal, request, body);
                 result = Run(call);
             }
         }
@@ -43,6 +44,11 @@ internal static class ArmPipeline
             }
 
             result.Headers["x-ms-error-code"] = ex.Code;
+        }
+
+        if (call?.Action is string action)
+        {
+            context.Items[RequestJournal.ActionItem] = action;
         }
 
         await WriteAsync(context, result);
@@ -58,6 +64,7 @@ internal static class ArmPipeline
         lock (call.State.Sync)
         {
             var route = ArmRouter.Route(call);
+            call.Action = route.Access == ArmAccess.Action ? route.Action : null;
             ApiVersions.Check(call, route);
             Rbac.Authorize(call, route);
             if (route.RequiresRegistration is string ns)

@@ -5,13 +5,16 @@ using System.Text.RegularExpressions;
 namespace Az.StackHCI.Lab.Hosting;
 
 /// <summary>
-/// One JSON line per request (time, service, method, path, status, principal, duration, redacted body) that tests
+/// One JSON line per request (time, service, method, path, status, principal, ARM's RBAC action, duration, redacted body) that tests
 /// read to assert on call counts, order and content. Secrets and tokens never reach the file.
 /// </summary>
 internal sealed partial class RequestJournal(string path)
 {
     /// <summary>Where an endpoint records who called, for the journal line.</summary>
     public const string PrincipalItem = "lab.principal";
+
+    /// <summary>Where ARM records the RBAC action the request needed, for the journal line.</summary>
+    public const string ActionItem = "lab.action";
 
     private static readonly HashSet<string> SecretFields = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -34,6 +37,7 @@ internal sealed partial class RequestJournal(string path)
             ["query"] = context.Request.QueryString.HasValue ? Redact(context.Request.QueryString.Value!) : null,
             ["status"] = context.Response.StatusCode,
             ["principal"] = context.Items.TryGetValue(PrincipalItem, out var principal) ? principal?.ToString() : null,
+            ["action"] = context.Items.TryGetValue(ActionItem, out var action) ? action?.ToString() : null,
             ["durationMs"] = Math.Round(duration.TotalMilliseconds, 1),
             ["body"] = RedactBody(body, context.Request.ContentType),
         };
