@@ -39,6 +39,19 @@ public sealed class GraphGatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Runs_creating_the_same_tagged_application_at_once_all_keep_one()
+    {
+        // Three runs (as from three computers) create at the same moment: the oldest stays, the others delete their own.
+        var gateways = new[] { _graph, new GraphGateway(await LabConnection.SignInAsCiAsync()), new GraphGateway(await LabConnection.SignInAsCiAsync()) };
+
+        var created = await Task.WhenAll(gateways.Select(g => g.CreateApplicationAsync("engine-cluster", null, Array.Empty<Guid>(), "AzStackHCI:race", default)));
+
+        Assert.Single(created.Select(c => c.AppId).Distinct());
+        await _graph.DeleteApplicationAsync(created[0].ObjectId, default);
+        Assert.Null(await _graph.FindApplicationByNameAsync("engine-cluster", "AzStackHCI:race", default));
+    }
+
+    [Fact]
     public async Task Grants_the_HCI_roles_to_the_applications_service_principal()
     {
         var app = await _graph.CreateApplicationAsync("engine-cluster", "1322e676-dee7-41ee-a874-ac923822781c", HciRoles, "AzStackHCI:test", default);
