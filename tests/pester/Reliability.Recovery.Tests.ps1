@@ -8,7 +8,6 @@ BeforeDiscovery {
         @{ Point = 'the cluster application is created'; Journal = 'graph'; Pattern = '^POST /v1.0/applications$' }
         @{ Point = 'the cluster resource is created'; Journal = 'arm'; Pattern = '^PUT .*/Microsoft.AzureStackHCI/clusters/[^/]+$' }
         @{ Point = 'the nodes make their certificates'; Journal = 'node'; Pattern = '^New-AzureStackHCIRegistrationCertificate$' }
-        @{ Point = 'the nodes register'; Journal = 'node'; Pattern = '^Set-AzureStackHCIRegistration$' }
         @{ Point = 'the Arc secret is added'; Journal = 'graph'; Pattern = '^POST /v1.0/applications/[^/]+/addPassword$' }
         @{ Point = 'the nodes enable Arc'; Journal = 'node'; Pattern = '^Enable-AzureStackHCIArcIntegration$' }
     )

@@ -94,13 +94,14 @@ Describe 'Unregister-AzStackHCI' {
 
     It 'leaves the nodes registered when Azure fails midway, and a re-run finishes' {
         Register
-        Set-LabFaults @(@{ service = 'arm'; method = 'DELETE'; path = "clusters/$($cluster.name)(\?|$)"; status = 500 })
+        # 409, as when a lock keeps the resource: not worth retrying.
+        Set-LabFaults @(@{ service = 'arm'; method = 'DELETE'; path = "clusters/$($cluster.name)(\?|$)"; status = 409 })
 
         $failed = Unregister-AzStackHCI @entry -Confirm:$false -WarningAction SilentlyContinue -ErrorVariable problem -ErrorAction SilentlyContinue
 
         $failed.Result | Should -Be 'Failed'
         $failed.Details | Should -Match 'To finish, fix the cause and run: Unregister-AzStackHCI'
-        $problem[0].FullyQualifiedErrorId | Should -Match 'InternalServerError,Az.StackHCI.Commands.UnregisterAzStackHCICommand'
+        $problem[0].FullyQualifiedErrorId | Should -Match 'Conflict,Az.StackHCI.Commands.UnregisterAzStackHCICommand'
         (Get-NodeRegistration).RegistrationStatus | Should -Be @('Registered', 'Registered', 'Registered')
         Get-ArmStatus "$($resourceId)?api-version=2024-04-01" | Should -Be 200
 

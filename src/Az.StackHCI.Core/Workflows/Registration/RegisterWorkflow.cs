@@ -69,8 +69,11 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 var context = new RegistrationContext(request, environment, session, cluster, target, reporter);
 
                 progress.Step("Validating the parameters and checking registration information", 25);
-                await NodeClock.CheckAsync(cluster.Nodes, request.ThrottleLimit, cancellationToken).ConfigureAwait(false);
-                var plan = await CloudPreflight.CheckAsync(context, nodeState, cancellationToken).ConfigureAwait(false);
+                // Both only read: the nodes' clocks are asked while the cloud is.
+                var clocks = NodeClock.CheckAsync(cluster.Nodes, request.ThrottleLimit, cancellationToken);
+                var cloud = CloudPreflight.CheckAsync(context, nodeState, cancellationToken);
+                await Task.WhenAll(clocks, cloud).ConfigureAwait(false);
+                var plan = await cloud.ConfigureAwait(false);
                 if (!plan.AlreadyRegistered)
                 {
                     await CertificateSteps.CheckUserCertificateAsync(context, cancellationToken).ConfigureAwait(false);
