@@ -35,6 +35,18 @@ function Reset-Directory([string] $Path) {
     New-Item -ItemType Directory -Path $Path -Force | Out-Null
 }
 
+function Set-ReleaseNotes([string] $Manifest) {
+    <# The laid-out manifest (and so the package) carries this version's CHANGELOG.md section, or [Unreleased]'s. #>
+    $changelog = Get-Content (Join-Path $root 'CHANGELOG.md') -Raw
+    $section = [regex]::Match($changelog, "(?ms)^## \[(?:$([regex]::Escape($version))|Unreleased)\][^\n]*\n(.*?)(?=^## \[|\z)").Groups[1].Value.Trim()
+    if (-not $section) { throw "CHANGELOG.md has no section for $version or [Unreleased]." }
+    if ($section -match "(?m)^'@") { throw "CHANGELOG.md's section cannot go into a here-string." }
+    $text = Get-Content $Manifest -Raw
+    $replaced = [regex]::Replace($text, "ReleaseNotes\s*=\s*'[^']*'", { "ReleaseNotes = @'`n$section`n'@" })
+    if ($replaced -eq $text) { throw "The manifest has no ReleaseNotes = '...' to fill." }
+    Set-Content -Path $Manifest -Value $replaced -NoNewline
+}
+
 function Invoke-BuildTask {
     $publish = Join-Path $out 'publish'
     Reset-Directory $publish
@@ -60,6 +72,7 @@ function Invoke-BuildTask {
 
     Reset-Directory $moduleOut
     Copy-Item $manifestPath, (Join-Path $root 'LICENSE') $moduleOut
+    Set-ReleaseNotes (Join-Path $moduleOut 'Az.StackHCI.psd1')
     Copy-Item $bin, $help $moduleOut -Recurse
     Write-Host "Module laid out in $moduleOut"
 }

@@ -1,7 +1,7 @@
 <#
 .SYNOPSIS
     What an admin does, against the lab: add the cloud, register the cluster (device code sign-in, approved by the
-    lab as its admin), and look at the result.
+    lab as its admin), look at its state, test the nodes' connectivity, and unregister it.
 #>
 param([Parameter(Mandatory)] [string] $ModulePath, [Parameter(Mandatory)] [string] $LabJson)
 
@@ -10,19 +10,38 @@ $lab = Get-Content $LabJson -Raw | ConvertFrom-Json
 $env:AZSTACKHCI_CONFIG_DIR = Join-Path (Split-Path $LabJson) 'demo-config'
 Import-Module (Join-Path $ModulePath 'Az.StackHCI.psd1')
 $cluster = $lab.clusters[0]
-
-Write-Host "> Add-AzStackHCIEnvironment -Name $($lab.environmentName) -ResourceManagerEndpoint $($lab.resourceManagerEndpoint)"
-Add-AzStackHCIEnvironment -Name $lab.environmentName -ResourceManagerEndpoint $lab.resourceManagerEndpoint | Format-List | Out-Host
-
-Write-Host "> Register-AzStackHCI -SubscriptionId $($lab.subscriptionId) -EnvironmentName $($lab.environmentName) -ComputerName $($cluster.nodes[0]) -Region 'East US'"
+$logs = Split-Path $LabJson
 $watch = [Diagnostics.Stopwatch]::StartNew()
-$result = Register-AzStackHCI -SubscriptionId $lab.subscriptionId -EnvironmentName $lab.environmentName -ComputerName $cluster.nodes[0] -Region 'East US' -LogsDirectory (Split-Path $LabJson)
+
+function Show-Step([string] $Command) {
+    Write-Host "`nPS> $Command" -ForegroundColor Cyan
+    $watch.Restart()
+}
+
+function Show-Time { Write-Host "($([math]::Round($watch.Elapsed.TotalSeconds, 1)) s)" -ForegroundColor DarkGray }
+
+Show-Step "Add-AzStackHCIEnvironment -Name $($lab.environmentName) -ResourceManagerEndpoint $($lab.resourceManagerEndpoint)"
+Add-AzStackHCIEnvironment -Name $lab.environmentName -ResourceManagerEndpoint $lab.resourceManagerEndpoint | Out-Host
+
+Show-Step "`$result = Register-AzStackHCI -SubscriptionId $($lab.subscriptionId) -EnvironmentName $($lab.environmentName) -ComputerName $($cluster.nodes[0]) -Region 'East US'"
+$result = Register-AzStackHCI -SubscriptionId $lab.subscriptionId -EnvironmentName $lab.environmentName -ComputerName $cluster.nodes[0] -Region 'East US' -LogsDirectory $logs
 $result | Format-List | Out-Host
 $result.Nodes | Format-Table | Out-Host
-Write-Host "Registered $($cluster.nodes.Count) nodes with Azure Arc in $([math]::Round($watch.Elapsed.TotalSeconds, 1)) s."
-
-Write-Host '> Running it again changes nothing:'
-$watch.Restart()
-(Register-AzStackHCI -SubscriptionId $lab.subscriptionId -EnvironmentName $lab.environmentName -ComputerName $cluster.nodes[0]).Result | Out-Host
-Write-Host "Checked in $([math]::Round($watch.Elapsed.TotalSeconds, 1)) s."
+Show-Time
 if ($result.Result -ne 'Success') { exit 1 }
+
+Show-Step "Get-AzStackHCI -ComputerName $($cluster.nodes[0])"
+Get-AzStackHCI -ComputerName $cluster.nodes[0] | Out-Host
+Show-Time
+
+Show-Step "Test-AzStackHCIConnection -EnvironmentName $($lab.environmentName) -ComputerName $($cluster.nodes[0])"
+$tests = Test-AzStackHCIConnection -EnvironmentName $lab.environmentName -ComputerName $cluster.nodes[0]
+$tests | Out-Host
+Show-Time
+if ($tests | Where-Object { $_.IsRequired -and $_.Result -ne 'Succeeded' }) { exit 1 }
+
+Show-Step "Unregister-AzStackHCI -EnvironmentName $($lab.environmentName) -ComputerName $($cluster.nodes[0]) -Confirm:`$false"
+$removed = Unregister-AzStackHCI -EnvironmentName $lab.environmentName -ComputerName $cluster.nodes[0] -Confirm:$false -LogsDirectory $logs
+$removed | Format-List | Out-Host
+Show-Time
+if ($removed.Result -ne 'Success') { exit 1 }

@@ -1,14 +1,16 @@
 <#
 .SYNOPSIS
-    The README's main job: start the lab (cloud + a 3-node cluster), register the cluster with the built module,
-    show the result, stop the lab. Unregister-AzStackHCI and Get-AzStackHCI join the demo when they exist.
+    The README's main job: start the lab (cloud + a 3-node cluster); with the built module add the lab's cloud,
+    register the cluster (device code, approved by the lab), show Get-AzStackHCI, test the nodes' connectivity,
+    unregister; stop the lab. Prints what a user would see, and the whole run's time.
 #>
 param([Parameter(Mandatory)] [string] $ModulePath)
 
 $ErrorActionPreference = 'Stop'
 $root = Split-Path -Parent $PSScriptRoot
 $labRoot = Join-Path $root 'out/demo-lab'
-$labJson = & (Join-Path $root 'tests/lab/Start-Lab.ps1') -Nodes 3 -Root $labRoot
+$watch = [Diagnostics.Stopwatch]::StartNew()
+$labJson = & (Join-Path $root 'tests/lab/Start-Lab.ps1') -Nodes 3 -Root $labRoot | Select-Object -Last 1
 try {
     # The lab's CA is trusted the standard way; .NET reads SSL_CERT_FILE when a process starts, so the demo runs
     # in a child pwsh that inherits it.
@@ -20,3 +22,5 @@ try {
 finally {
     & (Join-Path $root 'tests/lab/Stop-Lab.ps1') -Root $labRoot
 }
+Write-Host "The demo took $([math]::Round($watch.Elapsed.TotalSeconds)) s, lab start and stop included."
+

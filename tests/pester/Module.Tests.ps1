@@ -46,10 +46,12 @@ Describe 'Help for <_>' -ForEach $commands {
         ($help.Description.Text -join '') | Should -Not -BeNullOrEmpty
     }
 
-    It 'has at least one example with code and an explanation' {
-        @($help.Examples.Example).Count | Should -BeGreaterThan 0
-        $help.Examples.Example[0].Code | Should -Not -BeNullOrEmpty
-        ($help.Examples.Example[0].Remarks.Text -join '') | Should -Not -BeNullOrEmpty
+    It 'has at least two examples, each with code and an explanation' {
+        @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2
+        foreach ($example in $help.Examples.Example) {
+            $example.Code | Should -Not -BeNullOrEmpty -Because $example.Title
+            ($example.Remarks.Text -join '') | Should -Not -BeNullOrEmpty -Because $example.Title
+        }
     }
 
     It 'describes every parameter' {
@@ -62,6 +64,17 @@ Describe 'Help for <_>' -ForEach $commands {
 
     It 'has an online link' {
         $command.HelpUri | Should -Match '^https://'
+    }
+}
+
+Describe 'Formats' {
+    It 'has a view for every type a command writes, and for the node rows inside them' {
+        $types = @(Get-Command -Module Az.StackHCI | ForEach-Object { $_.OutputType.Type } | Where-Object { $_ -and $_ -ne [bool] } | Sort-Object FullName -Unique)
+        $types.Count | Should -BeGreaterOrEqual 5
+        $nested = 'AzStackHCINodeResult', 'AzStackHCINodeStatus', 'AzStackHCINodeTestResult' | ForEach-Object { "Az.StackHCI.Models.$_" }
+        foreach ($name in @($types.FullName) + $nested + 'Az.StackHCI.Models.AzStackHCIClusterStatus#Detailed') {
+            Get-FormatData -TypeName $name | Should -Not -BeNullOrEmpty -Because $name
+        }
     }
 }
 
@@ -83,6 +96,39 @@ Describe 'Package' {
 
     It 'is found in a local repository' {
         (Find-PSResource -Name Az.StackHCI -Repository $repository).Version.ToString() | Should -Be $version
+    }
+
+    It 'carries the manifest''s metadata and this version''s release notes from CHANGELOG.md' {
+        $found = Find-PSResource -Name Az.StackHCI -Repository $repository
+        $found.Description | Should -Match 'Azure Stack HCI'
+        $found.Tags | Should -Contain 'AzureStackHCI'
+        $found.ProjectUri | Should -Match '^https://'
+        $found.LicenseUri | Should -Match '^https://'
+        $found.ReleaseNotes | Should -Match 'Register-AzStackHCI'
+        $installedManifest = Test-ModuleManifest $manifest
+        $installedManifest.CompatiblePSEditions | Should -Be @('Core', 'Desktop')
+        $installedManifest.PowerShellVersion | Should -Be '5.1'
+    }
+
+    It 'installs with Install-PSResource into a clean module path and registers a cluster from there' -Skip:(-not $env:AZSTACKHCI_LAB_JSON) {
+        # A child pwsh whose user module path is empty: XDG_DATA_HOME moves it (and PSResourceGet's repositories).
+        $userData = Join-Path $TestDrive 'user-data'
+        $script = @"
+`$ErrorActionPreference = 'Stop'
+Register-PSResourceRepository -Name Local -Uri '$feed' -Trusted
+Install-PSResource -Name Az.StackHCI -Repository Local -Scope CurrentUser -TrustRepository -Quiet
+Import-Module Az.StackHCI
+`$lab = Get-Content `$env:AZSTACKHCI_LAB_JSON -Raw | ConvertFrom-Json
+Invoke-RestMethod -Method Post -Uri "`$(`$lab.controlEndpoint)reset" | Out-Null
+Invoke-RestMethod -Method Post -Uri "`$(`$lab.controlEndpoint)nodes/reset" | Out-Null
+Add-AzStackHCIEnvironment -Name `$lab.environmentName -ResourceManagerEndpoint `$lab.resourceManagerEndpoint -Scope Process | Out-Null
+`$result = Register-AzStackHCI -SubscriptionId `$lab.subscriptionId -Region eastus -ComputerName `$lab.clusters[0].nodes[0] -EnvironmentName `$lab.environmentName ``
+    -EnableAzureArcServer:`$false -LogsDirectory '$TestDrive' -WarningAction SilentlyContinue
+@{ ModuleBase = (Get-Module Az.StackHCI).ModuleBase; Result = `$result.Result.ToString() } | ConvertTo-Json
+"@
+        $installed = Invoke-Pwsh -Script $script -Environment @{ XDG_DATA_HOME = $userData }
+        $installed.ModuleBase | Should -BeLike "$userData*"
+        $installed.Result | Should -Be 'Success'
     }
 
     It 'saves from it and imports' {

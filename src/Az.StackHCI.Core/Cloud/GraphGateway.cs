@@ -5,10 +5,10 @@ using System.Threading;
 using System.Threading.Tasks;
 using Az.StackHCI.Core.Identity;
 using Az.StackHCI.Core.Operations;
+using Az.StackHCI.Core.Resilience;
 using Microsoft.Graph;
 using Microsoft.Graph.Models;
 using Microsoft.Graph.Models.ODataErrors;
-using Az.StackHCI.Core.Resilience;
 using Microsoft.Kiota.Authentication.Azure;
 using Microsoft.Kiota.Http.HttpClientLibrary.Middleware;
 
@@ -76,7 +76,7 @@ namespace Az.StackHCI.Core.Cloud
             // environment's own Graph host so custom clouds get a token too.
             var authentication = new AzureIdentityAuthenticationProvider(session.Credential, new[] { environment.GraphEndpoint.Host }, null, true, environment.GraphScope);
             // Kiota's retry handler gives way to ours (see GraphRetryHandler), so no call is retried by both.
-            var handlers = GraphClientFactory.CreateDefaultHandlers().Select(h => h is RetryHandler ? new GraphRetryHandler(session.LogRetry) : h).ToList();
+            var handlers = GraphClientFactory.CreateDefaultHandlers().Select(h => h is RetryHandler ? new GraphRetryHandler(session.Retries.Log) : h).ToList();
             var http = GraphClientFactory.Create(handlers);
             http.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
             _graph = new GraphServiceClient(http, authentication, environment.GraphEndpoint.AbsoluteUri.TrimEnd('/') + "/v1.0");

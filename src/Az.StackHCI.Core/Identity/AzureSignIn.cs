@@ -14,14 +14,13 @@ namespace Az.StackHCI.Core.Identity
     /// <summary>A signed-in identity for one environment; the credential stays inside the engine.</summary>
     public sealed class AzureSession
     {
-        internal AzureSession(HciEnvironment environment, TokenCredential credential, string tenantId, string account, Action<string> logRetry)
+        internal AzureSession(HciEnvironment environment, TokenCredential credential, string tenantId, string account, SdkRetryPolicy retries)
         {
             Environment = environment;
             Credential = credential;
             TenantId = tenantId;
             Account = account;
-            LogRetry = logRetry;
-            Retries = new SdkRetryPolicy(logRetry);
+            Retries = retries;
         }
 
         public HciEnvironment Environment { get; }
@@ -33,10 +32,8 @@ namespace Az.StackHCI.Core.Identity
 
         internal TokenCredential Credential { get; }
 
-        /// <summary>The Azure SDK clients' retry policy; every retry is logged through <see cref="LogRetry"/>.</summary>
+        /// <summary>The Azure SDK clients' retry policy, whose log the Graph client's retries share.</summary>
         internal SdkRetryPolicy Retries { get; }
-
-        internal Action<string> LogRetry { get; }
     }
 
     /// <summary>Turns a <see cref="SignInRequest"/> into an Azure.Identity credential and proves it with an ARM token.</summary>
@@ -44,8 +41,8 @@ namespace Az.StackHCI.Core.Identity
     {
         public static async Task<AzureSession> SignInAsync(HciEnvironment environment, SignInRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
         {
-            Action<string> logRetry = reporter.Verbose;
-            var credential = CreateCredential(environment, request, reporter, new SdkRetryPolicy(logRetry));
+            var retries = new SdkRetryPolicy(reporter.Verbose);
+            var credential = CreateCredential(environment, request, reporter, retries);
             reporter.Verbose($"Signing in to {environment.ActiveDirectoryAuthority} for {environment.ResourceManagerScope}.");
             AccessToken token;
             try
@@ -64,7 +61,7 @@ namespace Az.StackHCI.Core.Identity
             var tenant = claims.TenantId ?? request.TenantId ?? "";
             var account = request.AccountId ?? claims.UserName ?? claims.AppId ?? claims.ObjectId ?? "";
             reporter.Verbose($"Signed in as {account} in tenant {tenant}.");
-            return new AzureSession(environment, credential, tenant, account, logRetry);
+            return new AzureSession(environment, credential, tenant, account, retries);
         }
 
         /// <summary>Refuses supplied tokens that are expired or for the wrong service (throws HciException).</summary>

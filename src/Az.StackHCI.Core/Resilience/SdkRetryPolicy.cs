@@ -20,13 +20,14 @@ namespace Az.StackHCI.Core.Resilience
         /// <summary>How long one attempt may wait for an answer.</summary>
         internal static readonly TimeSpan NetworkTimeout = TimeSpan.FromSeconds(60);
 
-        private readonly Action<string> _log;
-
         public SdkRetryPolicy(Action<string> log)
             : base(MaxRetries, DelayStrategy.CreateExponentialDelayStrategy(TimeSpan.FromSeconds(0.8), MaxDelay))
         {
-            _log = log;
+            Log = log;
         }
+
+        /// <summary>Where retries are reported (the run's verbose stream and log file).</summary>
+        public Action<string> Log { get; }
 
         /// <summary>Uses this policy and the attempt timeout for a client.</summary>
         public T Apply<T>(T options) where T : ClientOptions
@@ -48,7 +49,7 @@ namespace Az.StackHCI.Core.Resilience
             {
                 // The path only: query strings may carry more than api-version.
                 var answer = exception is null ? $"answered {message.Response.Status}" : $"failed ({exception.GetType().Name}: {exception.Message})";
-                _log($"{message.Request.Method} {message.Request.Uri.Host}{message.Request.Uri.Path} {answer}; retry {message.ProcessingContext.RetryNumber + 1} of {MaxRetries}.");
+                Log($"{message.Request.Method} {message.Request.Uri.Host}{message.Request.Uri.Path} {answer}; retry {message.ProcessingContext.RetryNumber + 1} of {MaxRetries}.");
             }
 
             return retry;
