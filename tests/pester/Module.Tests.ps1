@@ -111,8 +111,10 @@ Describe 'Package' {
     }
 
     It 'installs with Install-PSResource into a clean module path and registers a cluster from there' -Skip:(-not $env:AZSTACKHCI_LAB_JSON) {
-        # A child pwsh whose user module path is empty: XDG_DATA_HOME moves it (and PSResourceGet's repositories).
-        $userData = Join-Path $TestDrive 'user-data'
+        # A child pwsh with a home of its own, so its user module path (where Install-PSResource -Scope CurrentUser
+        # puts modules) and PSResourceGet's repositories start empty. .NET reads XDG_DATA_HOME only when it exists.
+        $userHome = Join-Path $TestDrive 'home'
+        $userData = New-Item -ItemType Directory (Join-Path $userHome '.local/share')
         $script = @"
 `$ErrorActionPreference = 'Stop'
 Register-PSResourceRepository -Name Local -Uri '$feed' -Trusted
@@ -126,8 +128,8 @@ Add-AzStackHCIEnvironment -Name `$lab.environmentName -ResourceManagerEndpoint `
     -EnableAzureArcServer:`$false -LogsDirectory '$TestDrive' -WarningAction SilentlyContinue
 @{ ModuleBase = (Get-Module Az.StackHCI).ModuleBase; Result = `$result.Result.ToString() } | ConvertTo-Json
 "@
-        $installed = Invoke-Pwsh -Script $script -Environment @{ XDG_DATA_HOME = $userData }
-        $installed.ModuleBase | Should -BeLike "$userData*"
+        $installed = Invoke-Pwsh -Script $script -Environment @{ HOME = $userHome; XDG_DATA_HOME = $userData.FullName }
+        $installed.ModuleBase | Should -BeLike "$userHome/*"
         $installed.Result | Should -Be 'Success'
     }
 
