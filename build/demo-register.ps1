@@ -12,6 +12,9 @@ Import-Module (Join-Path $ModulePath 'Az.StackHCI.psd1')
 $cluster = $lab.clusters[0]
 $logs = Split-Path $LabJson
 $watch = [Diagnostics.Stopwatch]::StartNew()
+# A clean start, also after a demo that stopped halfway: the seeded cloud and unregistered nodes.
+Invoke-RestMethod -Method Post -Uri "$($lab.controlEndpoint)reset" | Out-Null
+Invoke-RestMethod -Method Post -Uri "$($lab.controlEndpoint)nodes/reset" | Out-Null
 
 function Show-Step([string] $Command) {
     Write-Host "`nPS> $Command" -ForegroundColor Cyan

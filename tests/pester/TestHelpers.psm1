@@ -39,8 +39,6 @@ function Invoke-Pwsh {
     }
 }
 
-
-
 function Start-Pwsh {
     <# Starts a script in a new pwsh process (same PowerShell as this one) without waiting; output goes to files beside it. #>
     param([Parameter(Mandatory)] [string] $ScriptPath)
@@ -49,4 +47,5 @@ function Start-Pwsh {
     if ([IO.Path]::GetFileNameWithoutExtension($executable) -eq 'dotnet') { $arguments = @((Join-Path $PSHOME 'pwsh.dll')) + $arguments }
     Start-Process -FilePath $executable -ArgumentList $arguments -PassThru -RedirectStandardOutput "$ScriptPath.out" -RedirectStandardError "$ScriptPath.err"
 }
+
 Export-ModuleMember -Function Get-TestModuleManifest, Invoke-Pwsh, Start-Pwsh
