@@ -62,8 +62,10 @@ Describe 'Help for <_>' -ForEach $commands {
         }
     }
 
-    It 'has an online link' {
+    It 'has an online link, related links and its outputs' {
         $command.HelpUri | Should -Match '^https://'
+        @($help.relatedLinks.navigationLink).Count | Should -BeGreaterOrEqual 1
+        ($help.returnValues.returnValue.type.name -join '') | Should -Not -BeNullOrEmpty
     }
 }
 
