@@ -254,27 +254,8 @@ namespace Az.StackHCI.Core.Nodes
                 return Array.Empty<NodeCertificate>();
             }
 
-            var parameters = new Dictionary<string, object?> { ["Path"] = wanted.Select(t => $@"Cert:\LocalMachine\*\{t}").ToArray() };
-            var result = await node.InvokeAsync("Get-Item", parameters, cancellationToken).ConfigureAwait(false);
-            // A path without a match is "not found", not a failure; any other error is.
-            var errors = result.Errors.Where(e => !IsPathNotFound(e)).ToList();
-            if (errors.Count > 0)
-            {
-                throw new NodeCommandException(node.ComputerName, "Get-Item", errors);
-            }
-
-            var found = new List<NodeCertificate>();
-            foreach (var json in result.OutputJson)
-            {
-                using var document = JsonDocument.Parse(json);
-                if (document.RootElement.ValueKind == JsonValueKind.Object && ReadCertificate(document.RootElement) is NodeCertificate certificate
-                    && wanted.Contains(certificate.Thumbprint))
-                {
-                    found.Add(certificate);
-                }
-            }
-
-            return found;
+            return (await GetCertificatesAsync(node, wanted.Select(t => $@"Cert:\LocalMachine\*\{t}").ToArray(), cancellationToken).ConfigureAwait(false))
+                .Where(c => wanted.Contains(c.Thumbprint)).ToList();
         }
 
         /// <summary>
@@ -284,26 +265,12 @@ namespace Az.StackHCI.Core.Nodes
         /// </summary>
         public static async Task<IReadOnlyList<string>> RemoveEarlierRegistrationCertificatesAsync(INodeSession node, X509Certificate2 current, CancellationToken cancellationToken)
         {
-            var parameters = new Dictionary<string, object?> { ["Path"] = @"Cert:\LocalMachine\My\*" };
-            var result = await node.InvokeAsync("Get-Item", parameters, cancellationToken).ConfigureAwait(false);
-            var errors = result.Errors.Where(e => !IsPathNotFound(e)).ToList();
-            if (errors.Count > 0)
-            {
-                throw new NodeCommandException(node.ComputerName, "Get-Item", errors);
-            }
-
             var earlier = new List<string>();
-            foreach (var json in result.OutputJson)
+            foreach (var found in await GetCertificatesAsync(node, new[] { @"Cert:\LocalMachine\My\*" }, cancellationToken).ConfigureAwait(false))
             {
-                using var document = JsonDocument.Parse(json);
-                if (document.RootElement.ValueKind != JsonValueKind.Object || ReadCertificate(document.RootElement) is not NodeCertificate found
-                    || string.Equals(found.Thumbprint, current.Thumbprint, StringComparison.OrdinalIgnoreCase))
-                {
-                    continue;
-                }
-
                 using var certificate = new X509Certificate2(found.RawData);
-                if (string.Equals(certificate.Subject, current.Subject, StringComparison.OrdinalIgnoreCase))
+                if (!string.Equals(found.Thumbprint, current.Thumbprint, StringComparison.OrdinalIgnoreCase)
+                    && string.Equals(certificate.Subject, current.Subject, StringComparison.OrdinalIgnoreCase))
                 {
                     earlier.Add(found.Thumbprint);
                 }
@@ -315,6 +282,29 @@ namespace Az.StackHCI.Core.Nodes
             }
 
             return earlier;
+        }
+
+        /// <summary>The certificates at these Certificate-provider paths (<c>Get-Item</c>, wildcards allowed); a path without a match is "not found", not a failure.</summary>
+        private static async Task<IReadOnlyList<NodeCertificate>> GetCertificatesAsync(INodeSession node, string[] paths, CancellationToken cancellationToken)
+        {
+            var result = await node.InvokeAsync("Get-Item", new Dictionary<string, object?> { ["Path"] = paths }, cancellationToken).ConfigureAwait(false);
+            var errors = result.Errors.Where(e => !IsPathNotFound(e)).ToList();
+            if (errors.Count > 0)
+            {
+                throw new NodeCommandException(node.ComputerName, "Get-Item", errors);
+            }
+
+            var found = new List<NodeCertificate>();
+            foreach (var json in result.OutputJson)
+            {
+                using var document = JsonDocument.Parse(json);
+                if (document.RootElement.ValueKind == JsonValueKind.Object && ReadCertificate(document.RootElement) is NodeCertificate certificate)
+                {
+                    found.Add(certificate);
+                }
+            }
+
+            return found;
         }
 
         private static bool IsPathNotFound(NodeError error) =>
