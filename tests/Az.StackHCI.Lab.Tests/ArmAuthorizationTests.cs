@@ -46,14 +46,19 @@ public sealed class ArmAuthorizationTests(LabFixture lab) : IAsyncLifetime
     public async Task A_principal_that_has_not_replicated_yet_is_PrincipalNotFound_until_it_has()
     {
         var ci = lab.CiCredential();
-        await lab.PutControlAsync("replication", new { delayMs = 1500 });
+        // Long enough that the first attempt, two loopback calls after the user appears, falls inside it on a busy machine.
+        await lab.PutControlAsync("replication", new { delayMs = 6000 });
         var user = await lab.PostControlAsync("users", new { name = "newcomer" });
         var objectId = user["objectId"]!.GetValue<string>();
 
         var early = await _arm.SendAsync(ci, "PUT", Assignment(Guid.NewGuid().ToString()), Body(objectId));
         var unknown = await _arm.SendAsync(ci, "PUT", Assignment(Guid.NewGuid().ToString()), Body(Guid.NewGuid().ToString()));
-        await Task.Delay(1600);
         var later = await _arm.SendAsync(ci, "PUT", Assignment(Guid.NewGuid().ToString()), Body(objectId));
+        for (var deadline = DateTime.UtcNow.AddSeconds(40); later.Status != 201 && DateTime.UtcNow < deadline;)
+        {
+            await Task.Delay(250);
+            later = await _arm.SendAsync(ci, "PUT", Assignment(Guid.NewGuid().ToString()), Body(objectId));
+        }
 
         Assert.Equal((400, "PrincipalNotFound"), (early.Status, early.ErrorCode));
         Assert.Contains(objectId.Replace("-", "", StringComparison.Ordinal), early.ErrorMessage);

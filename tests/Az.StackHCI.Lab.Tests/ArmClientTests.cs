@@ -45,8 +45,12 @@ public sealed class ArmClientTests(LabFixture lab) : IAsyncLifetime
 
         var registering = (await provider.RegisterAsync()).Value;
         Assert.Equal("Registering", registering.Data.RegistrationState);
-        await Task.Delay(1600);
         var registered = (await subscription.GetResourceProviderAsync("Microsoft.AzureStackHCI")).Value;
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); registered.Data.RegistrationState != "Registered" && DateTime.UtcNow < deadline;)
+        {
+            await Task.Delay(250);
+            registered = (await subscription.GetResourceProviderAsync("Microsoft.AzureStackHCI")).Value;
+        }
 
         Assert.Equal("Registered", registered.Data.RegistrationState);
         Assert.Equal(new[] { "East US", "West Europe", "Southeast Asia" }, registered.Data.ResourceTypes.Single(t => t.ResourceType == "clusters").Locations);

@@ -186,7 +186,8 @@ public sealed class GraphConsentTests(LabFixture lab) : IAsyncLifetime
     [Fact]
     public async Task With_a_replication_delay_the_first_token_attempt_fails_and_a_later_one_succeeds()
     {
-        await lab.PutControlAsync("replication", new { delayMs = 2000 });
+        // Long enough that the first attempt, a few loopback calls after the writes, falls inside it on a busy machine.
+        await lab.PutControlAsync("replication", new { delayMs = 6000 });
         var graph = await lab.UserClientAsync("admin");
         using var certificate = GraphTestKit.Certificate("CN=replicating");
         var app = await graph.Applications.PostAsync(GraphTestKit.HciApplication("replicating", certificate));
@@ -205,7 +206,7 @@ public sealed class GraphConsentTests(LabFixture lab) : IAsyncLifetime
         var first = await Assert.ThrowsAsync<AuthenticationFailedException>(() => lab.HciTokenAsync(lab.CertificateCredential(app.AppId!, certificate)));
         Assert.Contains("AADSTS700016", first.ToString());
 
-        var deadline = DateTime.UtcNow.AddSeconds(15);
+        var deadline = DateTime.UtcNow.AddSeconds(40);
         List<string>? roles = null;
         while (roles is not { Count: 4 } && DateTime.UtcNow < deadline)
         {

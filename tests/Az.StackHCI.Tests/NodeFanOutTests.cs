@@ -11,12 +11,16 @@ public class NodeFanOutTests
         var running = 0;
         var peak = 0;
         var nodes = Enumerable.Range(1, 8).Select(i => $"node{i}").ToList();
+        // The first nodes wait until four run at once, so the peak does not depend on how fast tasks start; a fan-out
+        // that never reaches four fails on the bound instead of hanging.
+        var fourRunning = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         var outcomes = await NodeFanOut.RunAsync(nodes, n => n, async (node, token) =>
         {
             var now = Interlocked.Increment(ref running);
             InterlockedMax(ref peak, now);
-            await Task.Delay(50, token);
+            if (now == 4) fourRunning.TrySetResult();
+            await fourRunning.Task.WaitAsync(TimeSpan.FromSeconds(30), token);
             Interlocked.Decrement(ref running);
             return node.ToUpperInvariant();
         }, throttleLimit: 4, CancellationToken.None);

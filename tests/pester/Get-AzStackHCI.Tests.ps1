@@ -38,7 +38,9 @@ Describe 'Get-AzStackHCI' {
         foreach ($node in $status.Nodes) {
             $node.RegistrationStatus | Should -Be 'Registered'
             $node.ArcStatus | Should -Be 'Enabled'
-            [Math]::Abs($node.ClockOffset.TotalSeconds) | Should -BeLessThan 5
+            # No skew is set; the measurement is off by at most half a round trip, which a busy machine can stretch
+            # to seconds. 60 s is still far from the 5-minute tolerance and the skews other tests set.
+            [Math]::Abs($node.ClockOffset.TotalSeconds) | Should -BeLessThan 60
         }
         Get-LabJournal | Should -BeNullOrEmpty
     }

@@ -224,7 +224,8 @@ Describe 'Register-AzStackHCI' {
 
             $watch = [Diagnostics.Stopwatch]::StartNew()
             $shell.Stop()
-            $watch.Elapsed.TotalSeconds | Should -BeLessThan 5
+            # Waiting for the entry node instead of cancelling would take its 20 s; half of it leaves room for a busy machine.
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 10
             $shell.InvocationStateInfo.State | Should -Be 'Stopped'
         }
         finally {
@@ -232,7 +233,7 @@ Describe 'Register-AzStackHCI' {
             $shell.Dispose()
         }
 
-        $deadline = [DateTime]::UtcNow.AddSeconds(20)
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
         while ((Get-RemoteSessionProcess) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
         Get-RemoteSessionProcess | Should -BeNullOrEmpty
     }
