@@ -30,9 +30,9 @@
     PrivateData            = @{
         PSData = @{
             Tags         = @('Azure', 'AzureStackHCI', 'StackHCI', 'HCI', 'Arc', 'Registration', 'PSEdition_Core', 'PSEdition_Desktop', 'Linux', 'Windows')
-            LicenseUri   = 'https://github.com/az-stackhci/az-stackhci/blob/main/LICENSE'
-            ProjectUri   = 'https://github.com/az-stackhci/az-stackhci'
-            ReleaseNotes = 'https://github.com/az-stackhci/az-stackhci/blob/main/CHANGELOG.md'
+            # No LicenseUri or ProjectUri: the project has no public address yet, and a made-up one would send users
+            # nowhere. The MIT licence ships as LICENSE in the module folder.
+            ReleaseNotes = 'See CHANGELOG.md.'   # the build puts this version's CHANGELOG section here
         }
     }
 }

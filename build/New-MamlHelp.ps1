@@ -249,12 +249,16 @@ function Read-CommandDoc([string]$Path, [System.Collections.Generic.List[string]
             $links += [pscustomobject]@{ Text = $m.Groups[1].Value; Uri = $m.Groups[2].Value }
         }
     }
-    # Get-Help -Online takes the first link with a URI, so "Online Version:" must come first, and links to other
-    # pages of these docs (relative .md paths) carry no URI: Get-Help would reject them as not absolute.
+    # Get-Help -Online opens the first link with a URI, so "Online Version:" must come first. Without one, external
+    # links keep their address in the text only, or -Online would open another site as this command's help. Links
+    # to other pages of these docs (relative .md paths) carry no URI: Get-Help would reject them as not absolute.
     $online = "$($doc.Meta['online version'])".Trim()
     $links = @($links | Where-Object { $_.Text.TrimEnd(':') -ne 'Online Version' })
     if ($online) { $links = @([pscustomobject]@{ Text = 'Online Version:'; Uri = $online }) + $links }
-    foreach ($link in $links) { if ($link.Uri -notmatch '^https?://') { $link.Uri = '' } }
+    foreach ($link in $links) {
+        if ($link.Uri -notmatch '^https?://') { $link.Uri = '' }
+        elseif (-not $online) { $link.Text = "$($link.Text): $($link.Uri)"; $link.Uri = '' }
+    }
 
     [pscustomobject]@{
         Name        = $name

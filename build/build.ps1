@@ -47,6 +47,14 @@ function Set-ReleaseNotes([string] $Manifest) {
     Set-Content -Path $Manifest -Value $replaced -NoNewline
 }
 
+function Get-WorkingTreeChanges {
+    <# git status --porcelain of the repository, or $null outside a git checkout. #>
+    if (-not (Get-Command git -ErrorAction SilentlyContinue)) { return $null }
+    $lines = @(git -C $root status --porcelain --untracked-files=all 2>$null)
+    if ($LASTEXITCODE -ne 0) { return $null }
+    , $lines
+}
+
 function Invoke-BuildTask {
     $publish = Join-Path $out 'publish'
     Reset-Directory $publish
@@ -126,6 +134,13 @@ function Invoke-TestTask {
         & (Join-Path $root 'tests/lab/Stop-Lab.ps1') -Root $labRoot
     }
 
+    # The last test: the build and the tests changed nothing in the working tree that .gitignore does not name.
+    if ($null -ne $script:treeBefore) {
+        $left = @(Get-WorkingTreeChanges | Where-Object { $_ -notin $script:treeBefore })
+        if ($left) { $failed++; Write-Host "FAILED: the test run left files in the working tree:`n$($left -join "`n")" }
+        else { $passed++; Write-Host 'The test run left the working tree as it found it.' }
+    }
+
     "$passed passed, $failed failed"
     if ($failed -gt 0) { exit 1 }
 }
@@ -133,7 +148,7 @@ function Invoke-TestTask {
 switch ($Task) {
     'Build' { Invoke-BuildTask }
     'Package' { Invoke-BuildTask; Invoke-PackageTask }
-    'Test' { Invoke-BuildTask; Invoke-PackageTask; Invoke-TestTask }
+    'Test' { $script:treeBefore = Get-WorkingTreeChanges; Invoke-BuildTask; Invoke-PackageTask; Invoke-TestTask }
     'Demo' { Invoke-BuildTask; & (Join-Path $PSScriptRoot 'demo.ps1') -ModulePath $moduleOut }
     'Bench' { Invoke-BuildTask; & (Join-Path $PSScriptRoot 'bench/Invoke-Benchmarks.ps1') -ModulePath $moduleOut }
 }

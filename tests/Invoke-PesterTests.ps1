@@ -3,7 +3,8 @@
     Runs the Pester suites in tests/pester against a laid-out module and writes a JSON summary.
 .DESCRIPTION
     The module path reaches the tests through $env:AZSTACKHCI_TEST_MODULE, so that child pwsh processes the tests
-    start inherit it. User settings are redirected to a temporary folder so no test touches the real profile.
+    start inherit it. User settings are redirected to a temporary folder so no test touches the real profile, and the
+    suites run in a temporary current directory so no log they write lands in the working tree.
 #>
 param(
     [Parameter(Mandatory)] [string] $PesterManifest,
@@ -18,6 +19,11 @@ Import-Module $PesterManifest -Force
 
 $env:AZSTACKHCI_TEST_MODULE = (Resolve-Path $ModulePath).Path
 $env:AZSTACKHCI_CONFIG_DIR = Join-Path ([IO.Path]::GetTempPath()) "azstackhci-test-$([guid]::NewGuid().ToString('N'))"
+# Register and Unregister write their logs to the current directory unless told otherwise, as Microsoft's do; the
+# suites (and the pwsh processes they start) run in a folder of their own so none lands in the working tree.
+$workingDirectory = New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "azstackhci-cwd-$([guid]::NewGuid().ToString('N'))")
+Push-Location $workingDirectory
+[Environment]::CurrentDirectory = $workingDirectory.FullName
 try {
     $configuration = New-PesterConfiguration
     $configuration.Run.Path = $Path
@@ -31,7 +37,8 @@ try {
     $result = Invoke-Pester -Configuration $configuration
 }
 finally {
-    Remove-Item $env:AZSTACKHCI_CONFIG_DIR -Recurse -Force -ErrorAction SilentlyContinue
+    Pop-Location
+    Remove-Item $env:AZSTACKHCI_CONFIG_DIR, $workingDirectory -Recurse -Force -ErrorAction SilentlyContinue
 }
 
 $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount

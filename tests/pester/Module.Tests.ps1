@@ -34,6 +34,23 @@ Describe 'Manifest' {
     }
 }
 
+Describe 'Addresses' {
+    It 'links only to addresses that exist: Microsoft''s clouds and docs, reserved example names, loopback' {
+        # A link to a made-up organisation sends users nowhere (Get-Help -Online, the gallery page, the about topic).
+        $known = '(^|\.)(microsoft\.com|microsoft\.us|microsoftonline\.(com|us|cn)|azure\.(com|us|cn)|windows(-int|-ppe)?\.net|' +
+            'usgovcloudapi\.net|chinacloudapi\.cn|azure-test\.net|azurewebsites\.net|azurefd\.net|trafficmanager\.net|' +
+            'azurestack\.external|aka\.ms|local|example)$|^(127\.[0-9.]+|localhost|msh)$'
+        $files = @(Get-ChildItem (Join-Path $repositoryRoot 'src'), (Join-Path $repositoryRoot 'docs'), (Join-Path $repositoryRoot 'build') -Recurse -File -Include *.cs, *.md, *.ps1, *.psm1, *.ps1xml |
+                Where-Object FullName -NotMatch '[\\/](bin|obj)[\\/]') + @(Get-Item (Join-Path $repositoryRoot '*.md'), (Join-Path $repositoryRoot 'Az.StackHCI.psd1'))
+        $unknown = foreach ($file in $files) {
+            foreach ($match in [regex]::Matches((Get-Content $file.FullName -Raw), 'https?://([A-Za-z0-9.-]+)')) {
+                if ($match.Groups[1].Value -notmatch $known) { "$($file.Name): $($match.Value)" }
+            }
+        }
+        $unknown | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'Help for <_>' -ForEach $commands {
     BeforeAll {
         $help = Get-Help $_ -Full
@@ -62,8 +79,9 @@ Describe 'Help for <_>' -ForEach $commands {
         }
     }
 
-    It 'has an online link, related links and its outputs' {
-        $command.HelpUri | Should -Match '^https://'
+    It 'has related links and its outputs, and no online link until the project has a public address' {
+        $command.HelpUri | Should -BeNullOrEmpty
+        { Get-Help $_ -Online -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidOperation,Microsoft.PowerShell.Commands.GetHelpCommand'
         @($help.relatedLinks.navigationLink).Count | Should -BeGreaterOrEqual 1
         ($help.returnValues.returnValue.type.name -join '') | Should -Not -BeNullOrEmpty
     }
@@ -104,8 +122,8 @@ Describe 'Package' {
         $found = Find-PSResource -Name Az.StackHCI -Repository $repository
         $found.Description | Should -Match 'Azure Stack HCI'
         $found.Tags | Should -Contain 'AzureStackHCI'
-        $found.ProjectUri | Should -Match '^https://'
-        $found.LicenseUri | Should -Match '^https://'
+        $found.ProjectUri | Should -BeNullOrEmpty   # no made-up addresses (see the manifest)
+        $found.LicenseUri | Should -BeNullOrEmpty
         $found.ReleaseNotes | Should -Match 'Register-AzStackHCI'
         $installedManifest = Test-ModuleManifest $manifest
         $installedManifest.CompatiblePSEditions | Should -Be @('Core', 'Desktop')

@@ -6,8 +6,7 @@ using Az.StackHCI.Models;
 namespace Az.StackHCI.Commands
 {
     /// <summary>Adds (or updates) a custom cloud, read from its Azure Resource Manager metadata endpoint.</summary>
-    [Cmdlet(VerbsCommon.Add, "AzStackHCIEnvironment", SupportsShouldProcess = true,
-        HelpUri = "https://github.com/az-stackhci/az-stackhci/blob/main/docs/Add-AzStackHCIEnvironment.md")]
+    [Cmdlet(VerbsCommon.Add, "AzStackHCIEnvironment", SupportsShouldProcess = true)]
     [OutputType(typeof(AzStackHCIEnvironment))]
     public sealed class AddAzStackHCIEnvironmentCommand : AzStackHCICmdlet
     {

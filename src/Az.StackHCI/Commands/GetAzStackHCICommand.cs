@@ -8,7 +8,7 @@ using Az.StackHCI.Models;
 namespace Az.StackHCI.Commands
 {
     /// <summary>Reads a cluster's registration from every node at once and, signed in, from Azure. Changes nothing.</summary>
-    [Cmdlet(VerbsCommon.Get, "AzStackHCI", HelpUri = "https://github.com/az-stackhci/az-stackhci/blob/main/docs/Get-AzStackHCI.md")]
+    [Cmdlet(VerbsCommon.Get, "AzStackHCI")]
     [OutputType(typeof(AzStackHCIClusterStatus))]
     public sealed class GetAzStackHCICommand : AzStackHCISignInCmdlet
     {

@@ -8,7 +8,7 @@ using Az.StackHCI.Models;
 namespace Az.StackHCI.Commands
 {
     /// <summary>Lists the clouds the module can register with: the built-in ones and the custom ones added.</summary>
-    [Cmdlet(VerbsCommon.Get, "AzStackHCIEnvironment", HelpUri = "https://github.com/az-stackhci/az-stackhci/blob/main/docs/Get-AzStackHCIEnvironment.md")]
+    [Cmdlet(VerbsCommon.Get, "AzStackHCIEnvironment")]
     [OutputType(typeof(AzStackHCIEnvironment))]
     public sealed class GetAzStackHCIEnvironmentCommand : AzStackHCICmdlet
     {

@@ -11,8 +11,7 @@ using Az.StackHCI.Remoting;
 namespace Az.StackHCI.Commands
 {
     /// <summary>Registers an Azure Stack HCI cluster with Azure: the whole procedure, every node at once.</summary>
-    [Cmdlet(VerbsLifecycle.Register, "AzStackHCI", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium,
-        HelpUri = "https://github.com/az-stackhci/az-stackhci/blob/main/docs/Register-AzStackHCI.md")]
+    [Cmdlet(VerbsLifecycle.Register, "AzStackHCI", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(AzStackHCIRegistrationResult))]
     public sealed class RegisterAzStackHCICommand : AzStackHCISignInCmdlet
     {

@@ -7,7 +7,7 @@ using Az.StackHCI.Models;
 namespace Az.StackHCI.Commands
 {
     /// <summary>Tests, from every node at once, the endpoints registration needs and the nodes' clocks. No sign-in, no changes.</summary>
-    [Cmdlet(VerbsDiagnostic.Test, "AzStackHCIConnection", HelpUri = "https://github.com/az-stackhci/az-stackhci/blob/main/docs/Test-AzStackHCIConnection.md")]
+    [Cmdlet(VerbsDiagnostic.Test, "AzStackHCIConnection")]
     [OutputType(typeof(AzStackHCIConnectionTestResult), typeof(bool))]
     public sealed class TestAzStackHCIConnectionCommand : AzStackHCINodeCmdlet
     {

@@ -7,8 +7,7 @@ using Az.StackHCI.Models;
 namespace Az.StackHCI.Commands
 {
     /// <summary>Unregisters an Azure Stack HCI cluster: Arc, the Azure resource, every node, the apps and groups this module made.</summary>
-    [Cmdlet(VerbsLifecycle.Unregister, "AzStackHCI", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
-        HelpUri = "https://github.com/az-stackhci/az-stackhci/blob/main/docs/Unregister-AzStackHCI.md")]
+    [Cmdlet(VerbsLifecycle.Unregister, "AzStackHCI", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(AzStackHCIUnregistrationResult))]
     public sealed class UnregisterAzStackHCICommand : AzStackHCISignInCmdlet
     {
