@@ -11,7 +11,8 @@ param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $OutputDirectory,
     [Parameter(Mandatory)] [string] $SummaryPath,
-    [string[]] $Path = (Join-Path $PSScriptRoot 'pester')
+    # The module's suites, and the lab's own beside the lab they test.
+    [string[]] $Path = @((Join-Path $PSScriptRoot 'pester'), (Join-Path $PSScriptRoot 'lab'))
 )
 
 $ErrorActionPreference = 'Stop'
@@ -21,6 +22,8 @@ $env:AZSTACKHCI_TEST_MODULE = (Resolve-Path $ModulePath).Path
 $env:AZSTACKHCI_CONFIG_DIR = Join-Path ([IO.Path]::GetTempPath()) "azstackhci-test-$([guid]::NewGuid().ToString('N'))"
 # Register and Unregister write their logs to the current directory unless told otherwise, as Microsoft's do; the
 # suites (and the pwsh processes they start) run in a folder of their own so none lands in the working tree.
+$Path = @($Path | ForEach-Object { (Resolve-Path $_).Path })
+$OutputDirectory, $SummaryPath = $OutputDirectory, $SummaryPath | ForEach-Object { $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($_) }
 $workingDirectory = New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "azstackhci-cwd-$([guid]::NewGuid().ToString('N'))")
 Push-Location $workingDirectory
 [Environment]::CurrentDirectory = $workingDirectory.FullName

@@ -2,12 +2,8 @@
 # signed in, from the lab cloud. Get changes nothing, so the tests share the registration.
 
 BeforeAll {
-    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'LabHelpers.psm1') -Force
-    Import-Module (Get-TestModuleManifest) -Force
-    $lab = Get-Lab
-    $cluster = $lab.clusters[0]
-    Add-AzStackHCIEnvironment -Name $lab.environmentName -ResourceManagerEndpoint $lab.resourceManagerEndpoint -Scope Process | Out-Null
+    Initialize-LabSuite   # helpers, the module under test, the lab's environment, $lab and $cluster
     $resourceId = "/subscriptions/$($lab.subscriptionId)/resourceGroups/$($cluster.name)-rg/providers/Microsoft.AzureStackHCI/clusters/$($cluster.name)"
     Reset-Lab
     $registered = Register-AzStackHCI -SubscriptionId $lab.subscriptionId -Region eastus -EnvironmentName $lab.environmentName -ComputerName $cluster.nodes[0] -LogsDirectory $TestDrive -ErrorAction Stop -WarningAction SilentlyContinue

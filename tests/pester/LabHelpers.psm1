@@ -3,6 +3,23 @@
 
 function Get-Lab { Get-Content $env:AZSTACKHCI_LAB_JSON -Raw | ConvertFrom-Json }
 
+function Initialize-LabSuite {
+    <#
+    .SYNOPSIS
+        The set-up every end-to-end suite starts with, in its BeforeAll: the test helpers and the module under test
+        imported, the lab's cloud added as a custom environment, and $lab (lab.json) and $cluster (its first
+        cluster) set in the suite's scope.
+    #>
+    [CmdletBinding()]
+    param()
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force -Global
+    Import-Module (Get-TestModuleManifest) -Force -Global
+    $lab = Get-Lab
+    Add-AzStackHCIEnvironment -Name $lab.environmentName -ResourceManagerEndpoint $lab.resourceManagerEndpoint -Scope Process | Out-Null
+    $PSCmdlet.SessionState.PSVariable.Set('lab', $lab)
+    $PSCmdlet.SessionState.PSVariable.Set('cluster', $lab.clusters[0])
+}
+
 function Invoke-LabControl([string] $Method, [string] $Path, $Body) {
     $lab = Get-Lab
     $arguments = @{ Method = $Method; Uri = "$($lab.controlEndpoint)$Path" }

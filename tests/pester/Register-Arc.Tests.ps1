@@ -2,12 +2,8 @@
 # 3-node lab cluster (each test on a fresh lab state).
 
 BeforeAll {
-    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'LabHelpers.psm1') -Force
-    Import-Module (Get-TestModuleManifest) -Force
-    $lab = Get-Lab
-    $cluster = $lab.clusters[0]
-    Add-AzStackHCIEnvironment -Name $lab.environmentName -ResourceManagerEndpoint $lab.resourceManagerEndpoint -Scope Process | Out-Null
+    Initialize-LabSuite   # helpers, the module under test, the lab's environment, $lab and $cluster
     $common = @{
         SubscriptionId  = $lab.subscriptionId
         EnvironmentName = $lab.environmentName

@@ -2,13 +2,9 @@
 # PowerShell remoting (SSH), each test on a fresh lab state.
 
 BeforeAll {
-    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'LabHelpers.psm1') -Force
-    Import-Module (Get-TestModuleManifest) -Force
-    $lab = Get-Lab
-    $cluster = $lab.clusters[0]
+    Initialize-LabSuite   # helpers, the module under test, the lab's environment, $lab and $cluster
     $nodeNames = $cluster.nodes | ForEach-Object { "$_.$($cluster.domain)" }
-    Add-AzStackHCIEnvironment -Name $lab.environmentName -ResourceManagerEndpoint $lab.resourceManagerEndpoint -Scope Process | Out-Null
     $common = @{
         SubscriptionId       = $lab.subscriptionId
         EnvironmentName      = $lab.environmentName

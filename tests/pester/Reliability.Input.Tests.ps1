@@ -45,12 +45,8 @@ BeforeDiscovery {
 }
 
 BeforeAll {
-    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'LabHelpers.psm1') -Force
-    Import-Module (Get-TestModuleManifest) -Force
-    $lab = Get-Lab
-    $cluster = $lab.clusters[0]
-    Add-AzStackHCIEnvironment -Name $lab.environmentName -ResourceManagerEndpoint $lab.resourceManagerEndpoint -Scope Process | Out-Null
+    Initialize-LabSuite   # helpers, the module under test, the lab's environment, $lab and $cluster
     $entry = @{ ComputerName = $cluster.nodes[0]; EnvironmentName = $lab.environmentName }
     $defaults = @{
         Register       = @{ ComputerName = $cluster.nodes[0]; EnvironmentName = $lab.environmentName; SubscriptionId = $lab.subscriptionId; Region = 'eastus'; EnableAzureArcServer = $false; LogsDirectory = $TestDrive }

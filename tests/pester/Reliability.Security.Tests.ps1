@@ -5,12 +5,8 @@
 # - secrets and keys: no token, secret or private key in the streams, results, logs or journals; logs user-only.
 
 BeforeAll {
-    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'LabHelpers.psm1') -Force
-    Import-Module (Get-TestModuleManifest) -Force
-    $lab = Get-Lab
-    $cluster = $lab.clusters[0]
-    Add-AzStackHCIEnvironment -Name $lab.environmentName -ResourceManagerEndpoint $lab.resourceManagerEndpoint -Scope Process | Out-Null
+    Initialize-LabSuite   # helpers, the module under test, the lab's environment, $lab and $cluster
     $entry = @{ ComputerName = $cluster.nodes[0]; EnvironmentName = $lab.environmentName }
     $register = $entry + @{ SubscriptionId = $lab.subscriptionId; Region = 'eastus'; LogsDirectory = $TestDrive }
 

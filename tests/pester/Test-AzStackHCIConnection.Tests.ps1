@@ -2,12 +2,8 @@
 # its clock is compared with UTC; node switches cut a node's network and skew another's clock.
 
 BeforeAll {
-    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'LabHelpers.psm1') -Force
-    Import-Module (Get-TestModuleManifest) -Force
-    $lab = Get-Lab
-    $cluster = $lab.clusters[0]
-    Add-AzStackHCIEnvironment -Name $lab.environmentName -ResourceManagerEndpoint $lab.resourceManagerEndpoint -Scope Process | Out-Null
+    Initialize-LabSuite   # helpers, the module under test, the lab's environment, $lab and $cluster
     $test = @{ EnvironmentName = $lab.environmentName; ComputerName = $cluster.nodes[0] }
 }
 

@@ -4,7 +4,7 @@
 
 Describe 'Lab nodes' -Skip:(-not $IsLinux) {
     BeforeAll {
-        $labScripts = Join-Path $PSScriptRoot '../lab'
+        $labScripts = $PSScriptRoot
         Import-Module (Join-Path $labScripts 'LabNodes.psm1') -Force
         $root = Join-Path ([IO.Path]::GetTempPath()) "azstackhci-labnodes-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
 
