@@ -58,6 +58,7 @@ BeforeDiscovery {
             'UserName String __AllParameterSets - Optional'
             'KeyFilePath String __AllParameterSets - Optional'
             'ThrottleLimit Int32 __AllParameterSets - Optional'
+            'IsWAC SwitchParameter __AllParameterSets - Optional'
         )
         'Test-AzStackHCIConnection' = @(
             'EnvironmentName String __AllParameterSets 0 Optional'
@@ -93,6 +94,7 @@ BeforeDiscovery {
             'UserName String __AllParameterSets - Optional'
             'KeyFilePath String __AllParameterSets - Optional'
             'ThrottleLimit Int32 __AllParameterSets - Optional'
+            'IsWAC SwitchParameter __AllParameterSets - Optional'
         )
     }
     $commands = @($contract.Keys | ForEach-Object { @{ Command = $_; Expected = $contract[$_] } })
@@ -104,7 +106,7 @@ BeforeDiscovery {
             Types      = @{ SubscriptionId = 'String'; Region = 'String'; ResourceName = 'String'; Tag = 'Hashtable'; TenantId = 'String'; ResourceGroupName = 'String'
                 ArmAccessToken = 'String'; AccountId = 'String'; EnvironmentName = 'String'; ComputerName = 'String'; CertificateThumbprint = 'String'; Credential = 'PSCredential'
                 ArcServerResourceGroupName = 'String'; ArcSpnCredential = 'PSCredential'; LogsDirectory = 'String'; RepairRegistration = 'SwitchParameter'
-                UseDeviceAuthentication = 'SwitchParameter'; EnableAzureArcServer = 'SwitchParameter'; GraphAccessToken = 'String' }
+                UseDeviceAuthentication = 'SwitchParameter'; EnableAzureArcServer = 'SwitchParameter'; GraphAccessToken = 'String'; IsWAC = 'SwitchParameter' }
             Positional = @('SubscriptionId', 'Region', 'ResourceName', 'Tag', 'TenantId', 'ResourceGroupName', 'ArmAccessToken', 'AccountId', 'EnvironmentName',
                 'ComputerName', 'CertificateThumbprint', 'Credential', 'ArcServerResourceGroupName', 'ArcSpnCredential', 'LogsDirectory')
         }
@@ -112,7 +114,7 @@ BeforeDiscovery {
             Command    = 'Unregister-AzStackHCI'
             Types      = @{ SubscriptionId = 'String'; ResourceName = 'String'; TenantId = 'String'; ResourceGroupName = 'String'; ArmAccessToken = 'String'; AccountId = 'String'
                 EnvironmentName = 'String'; Region = 'String'; ComputerName = 'String'; Credential = 'PSCredential'; UseDeviceAuthentication = 'SwitchParameter'
-                DisableOnlyAzureArcServer = 'SwitchParameter'; Force = 'SwitchParameter'; GraphAccessToken = 'String' }
+                DisableOnlyAzureArcServer = 'SwitchParameter'; Force = 'SwitchParameter'; GraphAccessToken = 'String'; IsWAC = 'SwitchParameter' }
         }
         @{
             Command    = 'Test-AzStackHCIConnection'

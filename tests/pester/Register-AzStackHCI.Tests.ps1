@@ -160,6 +160,30 @@ Describe 'Register-AzStackHCI' {
         Get-LabWrites | Should -BeNullOrEmpty
     }
 
+    It 'adds Windows Admin Center''s properties with -IsWAC (Microsoft 2.x), and only then' {
+        $result = Register @{ IsWAC = $true }
+
+        $result | Should -BeOfType Az.StackHCI.Models.AzStackHCIRegistrationResult
+        $result.Result | Should -Be 'Success'
+        $result.WacResult | Should -Be 'Success'
+        $result.PSObject.Properties.Name | Should -Not -Contain 'WacErrorCode'   # Microsoft sets no code on success
+        (Register).PSObject.Properties.Name | Should -Not -Contain 'WacResult'
+    }
+
+    It 'returns a refusal as a Failed result with Microsoft''s code under -IsWAC, and still writes the error' {
+        $parameters = $common.Clone()
+        $parameters.Region = 'westus2'
+        $result = Register-AzStackHCI @parameters -IsWAC -ErrorVariable problems -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+
+        $result.Result | Should -Be 'Failed'
+        $result.WacResult | Should -Be 'Failed'
+        $result.WacErrorCode | Should -Be '9108'
+        $result.WacErrorDetail | Should -Be 'RegionNotSupported'
+        $result.WacExceptionMessage | Should -BeLike 'Azure Stack HCI is not yet available in region westus2.*'
+        $problems.FullyQualifiedErrorId | Should -Be 'RegionNotSupported,Az.StackHCI.Commands.RegisterAzStackHCICommand'
+        Get-LabWrites | Should -BeNullOrEmpty
+    }
+
     It 'registers non-interactively as a service principal with a secret' {
         $secret = ConvertTo-SecureString $lab.servicePrincipals.ci.secret -AsPlainText -Force
         $credential = [pscredential]::new($lab.servicePrincipals.ci.appId, $secret)

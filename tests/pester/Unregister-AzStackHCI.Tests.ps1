@@ -60,14 +60,26 @@ Describe 'Unregister-AzStackHCI' {
         Get-ChildItem $TestDrive -Filter 'UnregisterHCI_*.log' | Should -Not -BeNullOrEmpty
 
         Set-Content -Path $lab.journal -Value ''
-        $again = Unregister @{ SubscriptionId = $lab.subscriptionId; ResourceName = $cluster.name }
+        $again = Unregister @{ SubscriptionId = $lab.subscriptionId; ResourceName = $cluster.name; IsWAC = $true }
         $again.Result | Should -Be 'Success'
+        $again.WacResult | Should -Be 'Success'
         Get-LabWrites | Should -BeNullOrEmpty
     }
 
     It 'refuses (9115) a cluster that is not registered when the resource is not named' {
         { Unregister-AzStackHCI @entry -Confirm:$false -ErrorAction Stop } |
             Should -Throw -ErrorId 'RegistrationInfoNotFound,Az.StackHCI.Commands.UnregisterAzStackHCICommand'
+    }
+
+    It 'returns 9115 as a Failed result with Microsoft''s code under -IsWAC, and still writes the error' {
+        $result = Unregister-AzStackHCI @entry -IsWAC -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+
+        $result.Result | Should -Be 'Failed'
+        $result.WacResult | Should -Be 'Failed'
+        $result.WacErrorCode | Should -Be '9115'
+        $result.WacErrorDetail | Should -Be 'RegistrationInfoNotFound'
+        $result.WacExceptionMessage | Should -Not -BeNullOrEmpty
+        $problems.FullyQualifiedErrorId | Should -Be 'RegistrationInfoNotFound,Az.StackHCI.Commands.UnregisterAzStackHCICommand'
     }
 
     It 'lists every removal under -WhatIf and changes nothing' {

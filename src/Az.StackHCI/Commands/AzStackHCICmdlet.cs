@@ -56,9 +56,10 @@ namespace Az.StackHCI.Commands
 
         /// <summary>
         /// The same for one item of many: an engine failure becomes a non-terminating error, so the pipeline goes
-        /// on with the next item and -ErrorAction decides. Returns false on failure.
+        /// on with the next item and -ErrorAction decides. Returns false on failure; <paramref name="beforeError"/> sees
+        /// the failure before its error is written.
         /// </summary>
-        internal bool TryRunOperation<T>(Func<CmdletReporter, CancellationToken, Task<T>> operation, out T result)
+        internal bool TryRunOperation<T>(Func<CmdletReporter, CancellationToken, Task<T>> operation, out T result, Action<HciException>? beforeError = null)
         {
             try
             {
@@ -67,6 +68,7 @@ namespace Az.StackHCI.Commands
             }
             catch (HciException ex)
             {
+                beforeError?.Invoke(ex);
                 WriteError(ErrorRecords.From(ex));
                 result = default!;
                 return false;

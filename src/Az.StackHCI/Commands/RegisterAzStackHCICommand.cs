@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using Az.StackHCI.Completers;
 using Az.StackHCI.Core.Identity;
+using Az.StackHCI.Core.Operations;
 using Az.StackHCI.Core.Workflows.Registration;
 using Az.StackHCI.Models;
 using Az.StackHCI.Remoting;
@@ -87,6 +88,10 @@ namespace Az.StackHCI.Commands
         [Parameter]
         public SwitchParameter EnableAzureArcServer { get; set; } = true;
 
+        /// <summary>Windows Admin Center's mode: the result carries WacResult, WacErrorCode, WacErrorDetail and WacExceptionMessage, also on failure.</summary>
+        [Parameter]
+        public SwitchParameter IsWAC { get; set; }
+
         protected override void ProcessRecord()
         {
             CheckSignInParameters(TenantId, ArmAccessToken);
@@ -116,13 +121,13 @@ namespace Az.StackHCI.Commands
             }
 
             using var connector = NewConnector(Credential);
-            if (!TryRunOperation((reporter, token) => new RegisterWorkflow(connector, reporter).RunAsync(request, token), out var result)
+            if (!TryRunOperation((reporter, token) => new RegisterWorkflow(connector, reporter).RunAsync(request, token), out var result, WriteWacFailure)
                 || (result.ChangesSkipped && IsWhatIf))
             {
                 return;
             }
 
-            WriteObject(new AzStackHCIRegistrationResult
+            var output = new AzStackHCIRegistrationResult
             {
                 Result = (OperationStatus)Enum.Parse(typeof(OperationStatus), result.Result.ToString()),
                 AzureResourceId = result.AzureResourceId,
@@ -131,7 +136,18 @@ namespace Az.StackHCI.Commands
                 Details = result.Details,
                 ErrorDetail = result.ErrorDetail,
                 Nodes = result.Nodes.Select(n => new AzStackHCINodeResult { ComputerName = n.ComputerName, Status = n.Status, Detail = n.Detail, CertificateThumbprint = n.CertificateThumbprint }).ToList(),
-            });
+            };
+            WriteObject(IsWAC ? WacOutput.Describe(output, output.Result, output.ErrorDetail, null) : output);
+        }
+
+        /// <summary>With -IsWAC a failure is also a result (Result Failed), as Windows Admin Center reads it.</summary>
+        private void WriteWacFailure(HciException error)
+        {
+            if (IsWAC)
+            {
+                var failed = new AzStackHCIRegistrationResult { Result = OperationStatus.Failed, Details = error.Message, ErrorDetail = error.ErrorId };
+                WriteObject(WacOutput.Describe(failed, failed.Result, failed.ErrorDetail, error));
+            }
         }
     }
 }

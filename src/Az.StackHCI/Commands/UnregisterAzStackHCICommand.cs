@@ -1,6 +1,7 @@
 using System.Linq;
 using System.Management.Automation;
 using Az.StackHCI.Completers;
+using Az.StackHCI.Core.Operations;
 using Az.StackHCI.Core.Workflows.Unregistration;
 using Az.StackHCI.Models;
 
@@ -69,6 +70,10 @@ namespace Az.StackHCI.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>Windows Admin Center's mode: the result carries WacResult, WacErrorCode, WacErrorDetail and WacExceptionMessage, also on failure.</summary>
+        [Parameter]
+        public SwitchParameter IsWAC { get; set; }
+
         /// <summary>Folder for UnregisterHCI_yyyyMMdd-HHmmss.log (default: the current directory).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -94,13 +99,13 @@ namespace Az.StackHCI.Commands
             };
 
             using var connector = NewConnector(Credential);
-            if (!TryRunOperation((reporter, token) => new UnregisterWorkflow(connector, reporter).RunAsync(request, token), out var result)
+            if (!TryRunOperation((reporter, token) => new UnregisterWorkflow(connector, reporter).RunAsync(request, token), out var result, WriteWacFailure)
                 || (result.ChangesSkipped && IsWhatIf))
             {
                 return;
             }
 
-            WriteObject(new AzStackHCIUnregistrationResult
+            var output = new AzStackHCIUnregistrationResult
             {
                 Result = result.Result switch
                 {
@@ -112,10 +117,21 @@ namespace Az.StackHCI.Commands
                 Details = result.Details,
                 ErrorDetail = result.Error?.ErrorId,
                 Nodes = result.Nodes.Select(n => new AzStackHCINodeResult { ComputerName = n.ComputerName, Status = n.Status, Detail = n.Detail }).ToList(),
-            });
+            };
+            WriteObject(IsWAC ? WacOutput.Describe(output, output.Result, output.ErrorDetail, result.Error) : output);
             if (result.Error is not null)
             {
                 WriteError(ErrorRecords.From(result.Error));
+            }
+        }
+
+        /// <summary>With -IsWAC a failure is also a result (Result Failed), as Windows Admin Center reads it.</summary>
+        private void WriteWacFailure(HciException error)
+        {
+            if (IsWAC)
+            {
+                var failed = new AzStackHCIUnregistrationResult { Result = OperationStatus.Failed, Details = error.Message, ErrorDetail = error.ErrorId };
+                WriteObject(WacOutput.Describe(failed, failed.Result, failed.ErrorDetail, error));
             }
         }
     }
