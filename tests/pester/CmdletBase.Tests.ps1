@@ -36,7 +36,7 @@ Describe 'Stopping a running command' {
             $watch.Stop()
             # A command that waited for the network instead of cancelling would take the 30-s attempt timeout at
             # least; half of it leaves room for a busy machine and still tells the two apart.
-            $watch.Elapsed.TotalSeconds | Should -BeLessThan 15
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 15 -Because 'waiting would take the 30-s attempt timeout; the tolerance is half of that'
             $shell.InvocationStateInfo.State | Should -Be 'Stopped'
         }
         finally {
@@ -73,7 +73,7 @@ Describe 'Stopping a running command' {
             $job | Wait-Job -Timeout 1 | Should -BeNullOrEmpty
             $watch = [Diagnostics.Stopwatch]::StartNew()
             $job | Stop-Job
-            $watch.Elapsed.TotalSeconds | Should -BeLessThan 15   # as above: well under the 30-s attempt timeout
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 15 -Because 'waiting would take the 30-s attempt timeout; the tolerance is half of that'
             $job.State | Should -Be 'Stopped'
         }
         finally {
