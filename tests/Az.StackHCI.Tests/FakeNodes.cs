@@ -56,14 +56,14 @@ internal sealed class FakeNodes : INodeConnector
     {
         public string ComputerName => computerName;
 
-        public Task<NodeCommandResult> InvokeAsync(string command, IReadOnlyDictionary<string, object?> parameters, CancellationToken cancellationToken)
+        public Task<NodeCommandResult> InvokeAsync(NodeInvocation invocation, CancellationToken cancellationToken)
         {
             lock (owner.Calls)
             {
-                owner.Calls.Add((computerName, command));
+                owner.Calls.Add((computerName, invocation.Command));
             }
 
-            return Task.FromResult(owner.Nodes[computerName](command, parameters));
+            return Task.FromResult(owner.Nodes[computerName](invocation.Command, invocation.Parameters));
         }
 
         public void Dispose() => owner.OpenSessions--;

@@ -6,8 +6,6 @@ namespace Az.StackHCI.Tests;
 /// <summary>Node commands ridden out once: only those safe to repeat, only passing failures, a dropped session reopened.</summary>
 public class ResilientNodeSessionTests
 {
-    private static readonly IReadOnlyDictionary<string, object?> None = new Dictionary<string, object?>();
-
     private static NodeCommandResult Failure(string category) =>
         new(Array.Empty<string>(), new[] { new NodeError("The service is busy.", "Fault", category) });
 
@@ -26,7 +24,7 @@ public class ResilientNodeSessionTests
         var (nodes, log) = Node("Sync-AzureStackHCI", () => Failure("ResourceUnavailable"));
         using var session = new ResilientNodeSession(nodes, await nodes.ConnectAsync("node1", default), log.Add);
 
-        var result = await session.InvokeAsync("Sync-AzureStackHCI", None, default);
+        var result = await session.InvokeAsync(NodeCommandCatalogue.Invocation("Sync-AzureStackHCI"), default);
 
         Assert.True(result.Succeeded);
         Assert.Equal(2, nodes.Calls.Count(c => c.Command == "Sync-AzureStackHCI"));
@@ -41,7 +39,7 @@ public class ResilientNodeSessionTests
             var (nodes, log) = Node(command, () => Failure("ResourceUnavailable"));
             using var session = new ResilientNodeSession(nodes, await nodes.ConnectAsync("node1", default), log.Add);
 
-            var result = await session.InvokeAsync(command, None, default);
+            var result = await session.InvokeAsync(NodeCommandCatalogue.Invocation(command), default);
 
             Assert.False(result.Succeeded);
             Assert.Single(nodes.Calls, c => c.Command == command);
@@ -54,7 +52,7 @@ public class ResilientNodeSessionTests
         var (nodes, log) = Node("Set-AzureStackHCIRegistration", () => Failure("AuthenticationError"), () => Failure("AuthenticationError"));
         using var session = new ResilientNodeSession(nodes, await nodes.ConnectAsync("node1", default), log.Add);
 
-        var result = await session.InvokeAsync("Set-AzureStackHCIRegistration", None, default);
+        var result = await session.InvokeAsync(NodeCommandCatalogue.Invocation("Set-AzureStackHCIRegistration"), default);
 
         Assert.False(result.Succeeded);
         Assert.Single(nodes.Calls, c => c.Command == "Set-AzureStackHCIRegistration");
@@ -67,7 +65,7 @@ public class ResilientNodeSessionTests
         var (nodes, log) = Node("Get-AzureStackHCI", Enumerable.Repeat<Func<NodeCommandResult>>(() => Failure("ConnectionError"), 10).ToArray());
         using var session = new ResilientNodeSession(nodes, await nodes.ConnectAsync("node1", default), log.Add);
 
-        var result = await session.InvokeAsync("Get-AzureStackHCI", None, default);
+        var result = await session.InvokeAsync(NodeCommandCatalogue.Invocation("Get-AzureStackHCI"), default);
 
         Assert.False(result.Succeeded);
         Assert.Equal(1 + ResilientNodeSession.MaxRetries, nodes.Calls.Count(c => c.Command == "Get-AzureStackHCI"));
@@ -79,7 +77,7 @@ public class ResilientNodeSessionTests
         var (nodes, log) = Node("Get-AzureStackHCI", () => throw new NodeUnreachableException("node1", "The SSH transport process has abruptly terminated."));
         using var session = new ResilientNodeSession(nodes, await nodes.ConnectAsync("node1", default), log.Add);
 
-        var result = await session.InvokeAsync("Get-AzureStackHCI", None, default);
+        var result = await session.InvokeAsync(NodeCommandCatalogue.Invocation("Get-AzureStackHCI"), default);
 
         Assert.True(result.Succeeded);
         Assert.Equal(1, nodes.OpenSessions); // the dropped one closed, the new one open

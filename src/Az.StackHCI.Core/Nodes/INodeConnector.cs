@@ -21,10 +21,11 @@ namespace Az.StackHCI.Core.Nodes
         string ComputerName { get; }
 
         /// <summary>
-        /// Runs a node command with named parameters. Its output comes back as JSON (one element per output object),
-        /// its errors (terminating or not, as the OS writes them) in <see cref="NodeCommandResult.Errors"/>.
+        /// Runs a catalogued node command (<see cref="NodeCommandCatalogue"/>). Its output comes back as JSON (one
+        /// element per output object, only the catalogue's properties where it selects some), its errors (terminating
+        /// or not, as the OS writes them) in <see cref="NodeCommandResult.Errors"/>.
         /// </summary>
-        Task<NodeCommandResult> InvokeAsync(string command, IReadOnlyDictionary<string, object?> parameters, CancellationToken cancellationToken);
+        Task<NodeCommandResult> InvokeAsync(NodeInvocation invocation, CancellationToken cancellationToken);
     }
 
     /// <summary>What a node command produced.</summary>

@@ -144,7 +144,7 @@ namespace Az.StackHCI.Core.Nodes
         /// </summary>
         public static async Task<ArcIntegrationState?> GetArcIntegrationAsync(INodeSession node, CancellationToken cancellationToken)
         {
-            var result = await node.InvokeAsync("Get-AzureStackHCIArcIntegration", Empty, cancellationToken).ConfigureAwait(false);
+            var result = await node.InvokeAsync(NodeCommandCatalogue.Invocation("Get-AzureStackHCIArcIntegration"), cancellationToken).ConfigureAwait(false);
             if (result.Errors.Any(e => e.ErrorId.StartsWith("CommandNotFoundException", StringComparison.OrdinalIgnoreCase)))
             {
                 return null;
@@ -178,6 +178,37 @@ namespace Az.StackHCI.Core.Nodes
         public static Task DisableArcIntegrationAsync(INodeSession node, CancellationToken cancellationToken) =>
             Run(node, "Disable-AzureStackHCIArcIntegration", Empty, cancellationToken);
 
+        /// <summary>
+        /// Initialize-AzureStackHCIArcIntegration on the entry node; <c>-Cloud</c> only where the node's command has it
+        /// (some builds lack it), detected as Microsoft's 2.x module does.
+        /// </summary>
+        public static async Task InitializeArcIntegrationAsync(INodeSession node, IReadOnlyDictionary<string, object?> parameters, string cloud, CancellationToken cancellationToken)
+        {
+            var withCloud = parameters.ToDictionary(p => p.Key, p => p.Value);
+            if (await HasParameterAsync(node, "Initialize-AzureStackHCIArcIntegration", "Cloud", cancellationToken).ConfigureAwait(false))
+            {
+                withCloud["Cloud"] = cloud;
+            }
+
+            await Run(node, "Initialize-AzureStackHCIArcIntegration", withCloud, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>Enable-AzureStackHCIArcIntegration on one node; the result as the node wrote it.</summary>
+        public static Task<NodeCommandResult> EnableArcIntegrationAsync(INodeSession node, CancellationToken cancellationToken) =>
+            node.InvokeAsync(NodeCommandCatalogue.Invocation("Enable-AzureStackHCIArcIntegration"), cancellationToken);
+
+        /// <summary>Whether the node's <paramref name="command"/> has <paramref name="parameter"/> (Get-Command -ParameterName).</summary>
+        public static async Task<bool> HasParameterAsync(INodeSession node, string command, string parameter, CancellationToken cancellationToken)
+        {
+            var result = await node.InvokeAsync(NodeCommandCatalogue.Invocation("Get-Command", new Dictionary<string, object?> { ["Name"] = command, ["ParameterName"] = parameter }), cancellationToken).ConfigureAwait(false);
+            if (result.Errors.Any(e => !e.ErrorId.StartsWith("CommandParameterNotFound", StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new NodeCommandException(node.ComputerName, "Get-Command", result.Errors);
+            }
+
+            return result.OutputJson.Count > 0;
+        }
+
         /// <summary>Clear-AzureStackHCIArcIntegration: marks Arc clean-up as started, or (at the end) clears the cluster's Arc state.</summary>
         public static Task ClearArcIntegrationAsync(INodeSession node, bool setDisableInProgress, CancellationToken cancellationToken) =>
             Run(node, "Clear-AzureStackHCIArcIntegration",
@@ -190,7 +221,7 @@ namespace Az.StackHCI.Core.Nodes
         public static async Task<(bool Succeeded, string Detail, TimeSpan Elapsed)> ProbeAsync(INodeSession node, Uri uri, CancellationToken cancellationToken)
         {
             var parameters = new Dictionary<string, object?> { ["Uri"] = uri.AbsoluteUri, ["UseBasicParsing"] = true, ["TimeoutSec"] = 30, ["Method"] = "Get" };
-            var result = await node.InvokeAsync("Invoke-WebRequest", parameters, cancellationToken).ConfigureAwait(false);
+            var result = await node.InvokeAsync(NodeCommandCatalogue.Invocation("Invoke-WebRequest", parameters), cancellationToken).ConfigureAwait(false);
             if (!result.Succeeded)
             {
                 return (false, string.Join(" ", result.Errors.Select(e => e.Message)), result.Elapsed);
@@ -276,9 +307,10 @@ namespace Az.StackHCI.Core.Nodes
                 }
             }
 
+            // Through the Certificate provider, as on any Windows node: no OS command takes a thumbprint to remove.
             foreach (var thumbprint in earlier)
             {
-                await Run(node, "Remove-AzureStackHCIRegistrationCertificate", new Dictionary<string, object?> { ["CertificateThumbprint"] = thumbprint }, cancellationToken).ConfigureAwait(false);
+                await Run(node, "Remove-Item", new Dictionary<string, object?> { ["Path"] = $@"Cert:\LocalMachine\My\{thumbprint}" }, cancellationToken).ConfigureAwait(false);
             }
 
             return earlier;
@@ -287,7 +319,7 @@ namespace Az.StackHCI.Core.Nodes
         /// <summary>The certificates at these Certificate-provider paths (<c>Get-Item</c>, wildcards allowed); a path without a match is "not found", not a failure.</summary>
         private static async Task<IReadOnlyList<NodeCertificate>> GetCertificatesAsync(INodeSession node, string[] paths, CancellationToken cancellationToken)
         {
-            var result = await node.InvokeAsync("Get-Item", new Dictionary<string, object?> { ["Path"] = paths }, cancellationToken).ConfigureAwait(false);
+            var result = await node.InvokeAsync(NodeCommandCatalogue.Invocation("Get-Item", new Dictionary<string, object?> { ["Path"] = paths }), cancellationToken).ConfigureAwait(false);
             var errors = result.Errors.Where(e => !IsPathNotFound(e)).ToList();
             if (errors.Count > 0)
             {
@@ -352,7 +384,7 @@ namespace Az.StackHCI.Core.Nodes
 
         private static async Task<IReadOnlyList<JsonElement>> Run(INodeSession node, string command, IReadOnlyDictionary<string, object?> parameters, CancellationToken cancellationToken)
         {
-            var result = await node.InvokeAsync(command, parameters, cancellationToken).ConfigureAwait(false);
+            var result = await node.InvokeAsync(NodeCommandCatalogue.Invocation(command, parameters), cancellationToken).ConfigureAwait(false);
             if (!result.Succeeded)
             {
                 throw new NodeCommandException(node.ComputerName, command, result.Errors);

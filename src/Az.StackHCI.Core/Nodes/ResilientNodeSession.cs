@@ -10,23 +10,14 @@ namespace Az.StackHCI.Core.Nodes
 {
     /// <summary>
     /// A node session that rides out what a node does once: a command failing on a busy or unreachable service, or
-    /// the session dropping (reopened before the next command). Only commands safe to repeat are repeated: reads,
-    /// and writes that set a state rather than add one. Creating a certificate is never repeated (each call makes
+    /// the session dropping (reopened before the next command). Only commands the catalogue marks repeatable are
+    /// repeated: reads, and writes that set a state rather than add one. Creating a certificate is never repeated (each call makes
     /// another), nor is a connectivity probe (its failure is the answer). Failures another layer already waits out
     /// (directory replication, categories such as InvalidOperation or AuthenticationError) are not retried here.
     /// </summary>
     internal sealed class ResilientNodeSession : INodeSession
     {
         internal const int MaxRetries = 2;
-
-        private static readonly HashSet<string> Repeatable = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
-        {
-            "Get-Cluster", "Get-ClusterNode", "Get-AzureStackHCI", "Get-AzureStackHCIArcIntegration", "Get-Item", "Get-Date",
-            "Set-AzureStackHCIRegistrationCertificate", "Set-AzureStackHCIRegistration", "Sync-AzureStackHCI",
-            "Remove-AzureStackHCIRegistration", "Remove-AzureStackHCIRegistrationCertificate",
-            "Initialize-AzureStackHCIArcIntegration", "Enable-AzureStackHCIArcIntegration",
-            "Disable-AzureStackHCIArcIntegration", "Clear-AzureStackHCIArcIntegration",
-        };
 
         /// <summary>Error categories of a passing condition: a service busy or failing, a network hiccup, an unknown fault.</summary>
         private static readonly HashSet<string> TransientCategories = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
@@ -49,16 +40,15 @@ namespace Az.StackHCI.Core.Nodes
 
         public string ComputerName => _session.ComputerName;
 
-        internal static bool IsRepeatable(string command) => Repeatable.Contains(command);
 
         internal static bool IsTransient(NodeCommandResult result) =>
             !result.Succeeded && result.Errors.All(e => TransientCategories.Contains(e.Category));
 
-        public Task<NodeCommandResult> InvokeAsync(string command, IReadOnlyDictionary<string, object?> parameters, CancellationToken cancellationToken)
+        public Task<NodeCommandResult> InvokeAsync(NodeInvocation invocation, CancellationToken cancellationToken)
         {
-            if (!IsRepeatable(command))
+            if (!invocation.Spec.Repeatable)
             {
-                return AttemptAsync(command, parameters, cancellationToken);
+                return AttemptAsync(invocation, cancellationToken);
             }
 
             return new ResiliencePipelineBuilder<NodeCommandResult>()
@@ -72,23 +62,23 @@ namespace Az.StackHCI.Core.Nodes
                     OnRetry = args =>
                     {
                         var reason = args.Outcome.Exception?.Message ?? string.Join(" ", args.Outcome.Result!.Errors.Select(e => e.Message));
-                        _log($"{ComputerName}: {command} failed ({reason}); retry {args.AttemptNumber + 1} of {MaxRetries}.");
+                        _log($"{ComputerName}: {invocation.Command} failed ({reason}); retry {args.AttemptNumber + 1} of {MaxRetries}.");
                         return default;
                     },
                 })
                 .Build()
-                .ExecuteAsync(async token => await AttemptAsync(command, parameters, token).ConfigureAwait(false), cancellationToken)
+                .ExecuteAsync(async token => await AttemptAsync(invocation, token).ConfigureAwait(false), cancellationToken)
                 .AsTask();
         }
 
         public void Dispose() => _session.Dispose();
 
-        private async Task<NodeCommandResult> AttemptAsync(string command, IReadOnlyDictionary<string, object?> parameters, CancellationToken cancellationToken)
+        private async Task<NodeCommandResult> AttemptAsync(NodeInvocation invocation, CancellationToken cancellationToken)
         {
             var session = await CurrentAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return await session.InvokeAsync(command, parameters, cancellationToken).ConfigureAwait(false);
+                return await session.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
             }
             catch (NodeUnreachableException)
             {

@@ -150,8 +150,8 @@ namespace Az.StackHCI.Core.Workflows
 
             public string ComputerName { get; }
 
-            public Task<NodeCommandResult> InvokeAsync(string command, IReadOnlyDictionary<string, object?> parameters, CancellationToken cancellationToken) =>
-                _entry.InvokeAsync(command, parameters, cancellationToken);
+            public Task<NodeCommandResult> InvokeAsync(NodeInvocation invocation, CancellationToken cancellationToken) =>
+                _entry.InvokeAsync(invocation, cancellationToken);
 
             public void Dispose()
             {

@@ -94,43 +94,14 @@ namespace Az.StackHCI.Remoting
     /// <summary>One open PSSession; commands run in it through Invoke-Command.</summary>
     internal sealed class PowerShellNodeSession : INodeSession
     {
-        // Runs on the node (Windows PowerShell 5.1 on real nodes, so nothing newer): the command's output as JSON
-        // text with enums and dates as strings, its errors as plain records. No node type has to survive the trip.
-        private const string RemoteScript = @"
-param([string] $Command, [hashtable] $Parameters)
-function ConvertTo-Plain($value, [int] $depth = 0) {
-    if ($null -eq $value) { return $null }
-    if ($depth -gt 4) { return [string]$value }
-    if ($value -is [enum]) { return $value.ToString() }
-    if ($value -is [datetime]) { return $value.ToUniversalTime().ToString('o') }
-    if ($value -is [datetimeoffset]) { return $value.UtcDateTime.ToString('o') }
-    if ($value -is [string] -or $value -is [ValueType]) { return $value }
-    if ($value -is [System.Collections.IDictionary]) { return $value }
-    if ($value -is [System.Collections.IEnumerable]) { return @($value | ForEach-Object { ConvertTo-Plain $_ ($depth + 1) }) }
-    $plain = [ordered]@{}
-    # Some getters throw (a CNG certificate's PrivateKey on Windows PowerShell): such a property reads as null.
-    foreach ($property in $value.PSObject.Properties) { $plain[$property.Name] = try { ConvertTo-Plain $property.Value ($depth + 1) } catch { $null } }
-    [pscustomobject]$plain
-}
-$failures = [System.Collections.Generic.List[object]]::new()
-$output = @()
-$watch = [Diagnostics.Stopwatch]::StartNew()
-try {
-    # The error stream, not -ErrorVariable: that also collects errors a script command caught and handled itself.
-    $ErrorActionPreference = 'Continue'
-    foreach ($item in @(& $Command @Parameters 2>&1)) {
-        if ($item -is [System.Management.Automation.ErrorRecord]) { $failures.Add($item) } else { $output += ,$item }
-    }
-}
-catch {
-    $failures.Add($_)
-}
-$watch.Stop()
-[pscustomobject]@{
-    ElapsedMilliseconds = $watch.Elapsed.TotalMilliseconds
-    Output = @($output | ForEach-Object { ConvertTo-Json -InputObject (ConvertTo-Plain $_) -Depth 8 -Compress })
-    Errors = @($failures | ForEach-Object { [pscustomobject]@{ Message = $_.ToString(); ErrorId = [string]$_.FullyQualifiedErrorId; Category = [string]$_.CategoryInfo.Category } })
-}";
+        // Runs on the node: the command's output as JSON of plain values, its errors as plain records (Invoke-NodeCommand.ps1).
+        private static readonly Lazy<string> RemoteScript = new Lazy<string>(() =>
+        {
+            using var stream = typeof(PowerShellNodeSession).Assembly.GetManifestResourceStream("Az.StackHCI.Remoting.Invoke-NodeCommand.ps1")
+                ?? throw new InvalidOperationException("The node script is missing from the module.");
+            using var reader = new System.IO.StreamReader(stream);
+            return reader.ReadToEnd();
+        });
 
         private readonly PSObject _session;
         private readonly RunspacePool _pool;
@@ -150,10 +121,10 @@ $watch.Stop()
 
         public string ComputerName { get; }
 
-        public async Task<NodeCommandResult> InvokeAsync(string command, IReadOnlyDictionary<string, object?> parameters, CancellationToken cancellationToken)
+        public async Task<NodeCommandResult> InvokeAsync(NodeInvocation invocation, CancellationToken cancellationToken)
         {
             var table = new Hashtable(StringComparer.OrdinalIgnoreCase);
-            foreach (var parameter in parameters)
+            foreach (var parameter in invocation.Parameters)
             {
                 table[parameter.Key] = parameter.Value;
             }
@@ -162,8 +133,8 @@ $watch.Stop()
             shell.RunspacePool = _pool;
             shell.AddCommand("Invoke-Command")
                 .AddParameter("Session", _session)
-                .AddParameter("ScriptBlock", ScriptBlock.Create(RemoteScript))
-                .AddParameter("ArgumentList", new object[] { command, table });
+                .AddParameter("ScriptBlock", ScriptBlock.Create(RemoteScript.Value))
+                .AddParameter("ArgumentList", new object[] { invocation.Command, table, invocation.Spec.Select.ToArray() });
             Collection<PSObject> results;
             await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
             try

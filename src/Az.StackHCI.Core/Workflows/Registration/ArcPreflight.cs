@@ -35,9 +35,8 @@ namespace Az.StackHCI.Core.Workflows.Registration
         {
             var target = context.Target;
             var missingCommands = (await NodeFanOut.RunAsync(context.Cluster.Nodes, n => n.ComputerName,
-                    (node, token) => node.InvokeAsync("Get-AzureStackHCIArcIntegration", new Dictionary<string, object?>(), token),
-                    context.Request.ThrottleLimit, cancellationToken).ConfigureAwait(false))
-                .Where(o => !o.Succeeded || !o.Value.Succeeded)
+                    NodeCommands.GetArcIntegrationAsync, context.Request.ThrottleLimit, cancellationToken).ConfigureAwait(false))
+                .Where(o => !o.Succeeded || o.Value is null)
                 .Select(o => o.ComputerName)
                 .ToList();
             if (missingCommands.Count > 0)

@@ -216,12 +216,15 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 ["ResourceGroup"] = _plan.ResourceGroup,
                 ["AppId"] = appId,
                 ["Secret"] = secret,
-                ["Cloud"] = _context.Environment.Name == Environments.BuiltInEnvironments.AzureCanary ? Environments.BuiltInEnvironments.AzureCloud : _context.Environment.Name,
             };
-            var result = await _context.Cluster.Entry.InvokeAsync("Initialize-AzureStackHCIArcIntegration", initialize, cancellationToken).ConfigureAwait(false);
-            if (!result.Succeeded)
+            var cloud = _context.Environment.Name == Environments.BuiltInEnvironments.AzureCanary ? Environments.BuiltInEnvironments.AzureCloud : _context.Environment.Name;
+            try
             {
-                _context.Reporter.Warning($"{_context.Cluster.Entry.ComputerName}: Initialize-AzureStackHCIArcIntegration failed: {string.Join(" ", result.Errors.Select(e => e.Message))}");
+                await NodeCommands.InitializeArcIntegrationAsync(_context.Cluster.Entry, initialize, cloud, cancellationToken).ConfigureAwait(false);
+            }
+            catch (NodeCommandException ex)
+            {
+                _context.Reporter.Warning($"{_context.Cluster.Entry.ComputerName}: {ex.Message}");
                 return _context.Cluster.Members;
             }
 
@@ -229,7 +232,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
             var outcomes = await NodeFanOut.RunAsync(Enumerable.Range(0, nodes.Count), i => _context.Cluster.Members[i], async (i, token) =>
             {
                 _progress.Node(i, nodes[i].ComputerName, "Enabling Azure Arc integration");
-                var enabled = await nodes[i].InvokeAsync("Enable-AzureStackHCIArcIntegration", new Dictionary<string, object?>(), token).ConfigureAwait(false);
+                var enabled = await NodeCommands.EnableArcIntegrationAsync(nodes[i], token).ConfigureAwait(false);
                 _progress.Node(i, nodes[i].ComputerName, enabled.Succeeded ? "Arc enabled" : "Arc failed", completed: true);
                 return enabled;
             }, _context.Request.ThrottleLimit, cancellationToken).ConfigureAwait(false);

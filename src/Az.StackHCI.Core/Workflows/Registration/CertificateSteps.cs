@@ -148,7 +148,15 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 var node = nodes.First(n => n.ComputerName == certificate.ComputerName);
                 var thumbprint = certificate.Certificate.Thumbprint;
                 _progress.Node(Index(node.ComputerName), node.ComputerName, "Setting and verifying the certificate with the cloud");
-                var nodeParameters = new Dictionary<string, object?>(parameters) { ["CertificateThumbprint"] = thumbprint };
+                // As Microsoft's callers: the thumbprint only for the user's certificate; otherwise the node uses the
+                // one New-AzureStackHCIRegistrationCertificate just made (MS 2.x: "User is responsible for managing
+                // the certificate" only in the -CertificateThumbprint case).
+                var nodeParameters = new Dictionary<string, object?>(parameters);
+                if (userCertificate is not null)
+                {
+                    nodeParameters["CertificateThumbprint"] = thumbprint;
+                }
+
                 await Polling.RetryAsync(
                     t => NodeCommands.SetRegistrationCertificateAsync(node, nodeParameters, t),
                     IsReplicationDelay,

@@ -242,8 +242,11 @@ namespace Az.StackHCI.Core.Workflows.Registration
             parameters["ProviderNamespace"] = ResourceIds.HciNamespace;
             parameters["ResourceArmId"] = Target.ResourceId;
             parameters["ServicePrincipalClientId"] = servicePrincipalId;
-            parameters["CertificateThumbprint"] = certificates.FirstOrDefault(c => string.Equals(c.ComputerName, entry.ComputerName, StringComparison.OrdinalIgnoreCase))?.CertificateThumbprint
-                ?? certificates.First().CertificateThumbprint;
+            if (_context.Request.CertificateThumbprint is { Length: > 0 } userThumbprint)
+            {
+                parameters["CertificateThumbprint"] = userThumbprint;   // the user's certificate only, as Microsoft's callers
+            }
+
             try
             {
                 await NodeCommands.SetRegistrationAsync(entry, parameters, cancellationToken).ConfigureAwait(false);

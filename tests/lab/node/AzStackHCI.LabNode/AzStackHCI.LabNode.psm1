@@ -254,6 +254,37 @@ function Get-Item {
     }
 }
 
+function Remove-Item {
+    <# Remove-Item, plus the Certificate provider's removal of Cert:\LocalMachine\My\<thumbprint>; every other path goes to
+       Microsoft.PowerShell.Management\Remove-Item unchanged. #>
+    [CmdletBinding(SupportsShouldProcess, DefaultParameterSetName = 'Path')]
+    param(
+        [Parameter(ParameterSetName = 'Path', Mandatory, Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)] [string[]] $Path,
+        [Parameter(ParameterSetName = 'LiteralPath', Mandatory, ValueFromPipelineByPropertyName)] [Alias('PSPath', 'LP')] [string[]] $LiteralPath,
+        [string] $Filter, [string[]] $Include, [string[]] $Exclude, [switch] $Recurse, [switch] $Force, [pscredential] $Credential, [string[]] $Stream
+    )
+    process {
+        $paths = if ($PSCmdlet.ParameterSetName -eq 'LiteralPath') { $LiteralPath } else { $Path }
+        if (-not ($paths | Where-Object { $_ -match $script:CertPathPattern })) {
+            Microsoft.PowerShell.Management\Remove-Item @PSBoundParameters
+            return
+        }
+        $context = Enter-LabNodeCommand 'Remove-Item'
+        if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+        foreach ($item in $paths) {
+            $file = if ($item -match $script:CertPathPattern -and $Matches['store'] -eq 'My' -and $Matches['thumbprint']) {
+                Join-Path (Get-CertificateFolder $context) "$($Matches['thumbprint'].ToUpperInvariant()).pfx"
+            }
+            if (-not $file -or -not (Test-Path -LiteralPath $file)) {
+                $exception = [Management.Automation.ItemNotFoundException]::new("Cannot find path '$item' because it does not exist.")
+                $PSCmdlet.WriteError([Management.Automation.ErrorRecord]::new($exception, 'PathNotFound', 'ObjectNotFound', $item))
+                continue
+            }
+            if ($PSCmdlet.ShouldProcess($item, 'Remove certificate')) { Microsoft.PowerShell.Management\Remove-Item -LiteralPath $file -Force }
+        }
+    }
+}
+
 function Import-PfxCertificate {
     <# As the PKI module's: the PFX (with its key) into Cert:\LocalMachine\My, the only store of a lab node. #>
     [CmdletBinding(SupportsShouldProcess)]
@@ -504,7 +535,10 @@ function Set-AzureStackHCIRegistrationCertificate {
         [Parameter(Mandatory)] [string] $AppId,
         [Parameter(Mandatory)] [string] $TenantId,
         [Parameter(Mandatory)] [string] $CloudId,
-        [string] $CertificateThumbprint
+        [string] $CertificateThumbprint,
+        # The OS help page has them; no caller passes them, and the lab ignores them.
+        [string] $ComputerName,
+        [pscredential] $Credential
     )
     $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
     if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
@@ -526,17 +560,15 @@ function Set-AzureStackHCIRegistrationCertificate {
 }
 
 function Remove-AzureStackHCIRegistrationCertificate {
-    <# Without -CertificateThumbprint: every registration certificate the node made (New-AzureStackHCIRegistrationCertificate);
-       certificates imported by the user stay, as the OS leaves certificates it did not make. #>
+    <# Every registration certificate the node made (New-AzureStackHCIRegistrationCertificate); certificates imported by
+       the user stay, as the OS leaves certificates it did not make. No caller passes a parameter (catalogue). #>
     [CmdletBinding(SupportsShouldProcess)]
-    param([string] $CertificateThumbprint)
+    param()
     $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
     if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
     $state = Get-NodeCertificateState $context
     $folder = Get-CertificateFolder $context
-    $thumbprints = if ($CertificateThumbprint) { @($CertificateThumbprint) } else {
-        @(Get-ChildItem $folder -Filter *.pfx | Where-Object { (Get-NodeCertificate $context $_.BaseName).Subject -match $script:RegistrationSubject } | ForEach-Object BaseName)
-    }
+    $thumbprints = @(Get-ChildItem $folder -Filter *.pfx | Where-Object { (Get-NodeCertificate $context $_.BaseName).Subject -match $script:RegistrationSubject } | ForEach-Object BaseName)
     foreach ($thumbprint in $thumbprints) {
         $path = Join-Path $folder "$($thumbprint.ToUpperInvariant()).pfx"
         if (-not (Test-Path $path)) {
@@ -613,7 +645,7 @@ function Sync-AzureStackHCI {
 
 function Remove-AzureStackHCIRegistration {
     [CmdletBinding(SupportsShouldProcess)]
-    param([switch] $Force)
+    param()
     $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
     if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
     $path = Join-Path $context.ClusterDir 'registration.json'
@@ -625,7 +657,7 @@ function Remove-AzureStackHCIRegistration {
     }
     catch {
         # A cluster the service no longer knows is unregistered already.
-        if ($_.Exception.Message -notmatch 'ClusterNotFound' -and -not $Force) {
+        if ($_.Exception.Message -notmatch 'ClusterNotFound') {
             $PSCmdlet.WriteError((ConvertTo-ErrorRecord $_ 'RemoveRegistrationFailed' $context.NodeName))
             return
         }
@@ -745,10 +777,11 @@ function Enable-AzureStackHCIArcIntegration {
     <# What the Arc agent's connect does: sign in and create or update Microsoft.HybridCompute/machines/<node>. #>
     [CmdletBinding()]
     param(
-        [string] $AccessToken,
-        [string] $AgentInstallerLogFile,
+        [string] $AgentInstallerWebLink,
         [string] $AgentInstallerName,
-        [string] $AgentExecutablePath
+        [string] $AgentInstallerLogFile,
+        [string] $AgentExecutablePath,
+        [string] $AccessToken
     )
     $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
     if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
@@ -839,5 +872,5 @@ Export-ModuleMember -Function @(
     'Remove-AzureStackHCIRegistration',
     'Get-AzureStackHCIArcIntegration', 'Initialize-AzureStackHCIArcIntegration', 'Enable-AzureStackHCIArcIntegration',
     'Disable-AzureStackHCIArcIntegration', 'Clear-AzureStackHCIArcIntegration',
-    'Get-Item', 'Import-PfxCertificate', 'Invoke-WebRequest', 'Get-Date'
+    'Get-Item', 'Remove-Item', 'Import-PfxCertificate', 'Invoke-WebRequest', 'Get-Date'
 )
