@@ -94,6 +94,36 @@ public sealed class HciServiceTests(LabFixture lab) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
     }
 
+    [Fact]
+    public async Task ArcSettings_show_a_node_only_after_a_sync_in_which_it_reports_itself_Arc_enabled()
+    {
+        var (cluster, certificate, appId) = await RegisteredClusterAsync(grantRoles: true);
+        var token = await lab.HciTokenAsync(lab.CertificateCredential(appId, certificate));
+        var ci = lab.CiCredential();
+        var clusterId = cluster["id"]!.GetValue<string>();
+        var arcUrl = $"{clusterId}/arcSettings/default?api-version=2024-04-01";
+        Assert.Equal(200, (await _arm.RegisterAsync(ci, "Microsoft.HybridCompute")).Status);
+        Assert.Equal(200, (await _arm.SendAsync(ci, "PUT", arcUrl, new { properties = new { arcInstanceResourceGroup = "hci-rg" } })).Status);
+        await SendAsync(token, HttpMethod.Put, ClusterUrl(cluster) + "/registration", Census("10.0.20349.1"));
+        Assert.Equal(200, (await _arm.PutMachineAsync(ci, "hci-rg", "node1", clusterId)).Status);
+        Assert.Equal(200, (await _arm.PutMachineAsync(ci, "hci-rg", "node2", clusterId, "Disconnected")).Status);
+
+        async Task<string[]> PerNode() => (await _arm.SendAsync(ci, "GET", arcUrl)).Body!["properties"]!["perNodeDetails"]!.AsArray()
+            .Select(n => $"{n!["name"]}:{n["state"]}").ToArray();
+
+        Assert.Empty(await PerNode());
+        var census = Census("10.0.20349.1");
+        census["arcNodes"] = new JsonArray(
+            new JsonObject { ["name"] = "node1", ["arcStatus"] = "Enabled" },
+            new JsonObject { ["name"] = "NODE2", ["arcStatus"] = "Enabled" },
+            new JsonObject { ["name"] = "node3", ["arcStatus"] = "Disabled" });
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(token, HttpMethod.Post, ClusterUrl(cluster) + "/sync", census)).StatusCode);
+        Assert.Equal(new[] { "node1:Connected", "node2:Disconnected" }, await PerNode());
+        var arc = (await _arm.SendAsync(ci, "GET", arcUrl)).Body!["properties"]!;
+        Assert.Equal("PartiallyConnected", arc["aggregateState"]!.GetValue<string>());
+        Assert.Equal(_arm.MachineId("hci-rg", "node1"), arc["perNodeDetails"]![0]!["arcInstance"]!.GetValue<string>());
+    }
+
     /// <summary>An application with a node certificate (granted the HCI roles or not) and a cluster resource bound to it.</summary>
     private async Task<(JsonNode Cluster, X509Certificate2 Certificate, string AppId)> RegisteredClusterAsync(bool grantRoles)
     {

@@ -93,8 +93,8 @@ function Clear-LabJournals {
 function Get-LabNodeJournal { if (Test-Path (Get-LabNodeJournalPath)) { Get-Content (Get-LabNodeJournalPath) | Where-Object { $_ } | ForEach-Object { $_ | ConvertFrom-Json } } }
 
 function Get-LabNodeWrites {
-    <# Node commands that change a node: anything but reads and probes. #>
-    Get-LabNodeJournal | Where-Object { $_.command -notmatch '^(Get-|Invoke-WebRequest$)' }
+    <# Node commands that change a node: anything but reads, probes and the node's metadata endpoint. #>
+    Get-LabNodeJournal | Where-Object { $_.command -notmatch '^(Get-|Invoke-WebRequest$|Invoke-RestMethod$)' }
 }
 
 function Get-CloudInventory {

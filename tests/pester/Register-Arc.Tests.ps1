@@ -97,7 +97,8 @@ Describe 'Register-AzStackHCI with Azure Arc' {
     It 'names the node that failed to enable Arc, and a re-run after the fault finishes it' {
         Set-LabNode $cluster.nodes[1] @{ failCommand = 'Enable-AzureStackHCIArcIntegration' }
 
-        $failed = Register
+        # A node that keeps failing is retried only as long as -ArcTimeout allows.
+        $failed = Register @{ ArcTimeout = [timespan]::FromSeconds(8) }
 
         $failed.Result | Should -Be 'RegisterSucceededButArcFailed'
         $failed.ErrorDetail | Should -Be 'ArcIntegrationFailedOnNodes'

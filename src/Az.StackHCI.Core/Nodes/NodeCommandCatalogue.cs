@@ -9,8 +9,9 @@ namespace Az.StackHCI.Core.Nodes
     /// <summary>One command the module runs on a node, as NodeCommandCatalogue.json declares it.</summary>
     public sealed class NodeCommandSpec
     {
-        internal NodeCommandSpec(string name, bool repeatable, IReadOnlyDictionary<string, string> parameters, IReadOnlyCollection<string> featureDetected, IReadOnlyList<string> select)
+        internal NodeCommandSpec(string name, bool repeatable, IReadOnlyDictionary<string, string> parameters, IReadOnlyCollection<string> featureDetected, IReadOnlyList<string> select, IReadOnlyList<string> expandOnNode)
         {
+            ExpandOnNode = expandOnNode;
             Name = name;
             Repeatable = repeatable;
             Parameters = parameters;
@@ -31,6 +32,9 @@ namespace Az.StackHCI.Core.Nodes
 
         /// <summary>The output properties the node sends back; empty: the whole objects.</summary>
         public IReadOnlyList<string> Select { get; }
+
+        /// <summary>Parameters whose %VARIABLE%s the node expands: paths that only the node can spell (%windir%, %ProgramFiles%).</summary>
+        public IReadOnlyList<string> ExpandOnNode { get; }
     }
 
     /// <summary>A call of a catalogued command with parameters it has: the only thing a node session runs.</summary>
@@ -97,7 +101,7 @@ namespace Az.StackHCI.Core.Nodes
                 var parameters = entry.GetProperty("parameters").EnumerateObject()
                     .ToDictionary(p => p.Name, p => p.Value.GetString() ?? "", StringComparer.OrdinalIgnoreCase);
                 specs[command.Name] = new NodeCommandSpec(command.Name, entry.GetProperty("repeatable").GetBoolean(), parameters,
-                    Strings(entry, "featureDetected"), Strings(entry, "select"));
+                    Strings(entry, "featureDetected"), Strings(entry, "select"), Strings(entry, "expandOnNode"));
             }
 
             return specs;

@@ -105,6 +105,16 @@ namespace Az.StackHCI.Core.Nodes
         public string? Path { get; }
     }
 
+    /// <summary>Where Microsoft's callers put the Connected Machine agent's files on a node (MS 2.x); the node expands the variables.</summary>
+    internal static class ArcAgentPaths
+    {
+        public const string InstallerWebLink = "https://aka.ms/AzureConnectedMachineAgent";
+        public const string InstallerName = @"%windir%\Temp\AzureConnectedMachineAgent.msi";
+        public const string InstallerLogFile = @"%windir%\Tasks\ArcForServers\ConnectedMachineAgentInstallationLog.txt";
+        public const string UninstallerLogFile = @"%windir%\Tasks\ArcForServers\ConnectedMachineAgentUninstallationLog.txt";
+        public const string ExecutablePath = @"%ProgramFiles%\AzureConnectedMachineAgent\azcmagent.exe";
+    }
+
     /// <summary>
     /// The Azure Stack HCI operating system's own commands, called on a node with the names and parameters the OS
     /// defines (behaviour reference §2), their JSON output read into typed values.
@@ -175,8 +185,46 @@ namespace Az.StackHCI.Core.Nodes
         public static Task RemoveRegistrationCertificateAsync(INodeSession node, CancellationToken cancellationToken) =>
             Run(node, "Remove-AzureStackHCIRegistrationCertificate", Empty, cancellationToken);
 
-        public static Task DisableArcIntegrationAsync(INodeSession node, CancellationToken cancellationToken) =>
-            Run(node, "Disable-AzureStackHCIArcIntegration", Empty, cancellationToken);
+        /// <summary>
+        /// Disable-AzureStackHCIArcIntegration with Microsoft's parameters; <paramref name="accessToken"/> (the node's
+        /// metadata-endpoint token) on clusters whose Arc uses the managed identity.
+        /// </summary>
+        public static Task DisableArcIntegrationAsync(INodeSession node, string? accessToken, CancellationToken cancellationToken) =>
+            Run(node, "Disable-AzureStackHCIArcIntegration", new Dictionary<string, object?>
+            {
+                ["AgentUninstallerLogFile"] = ArcAgentPaths.UninstallerLogFile,
+                ["AgentInstallerName"] = ArcAgentPaths.InstallerName,
+                ["AgentExecutablePath"] = ArcAgentPaths.ExecutablePath,
+                ["AccessToken"] = accessToken,
+            }, cancellationToken);
+
+        public static Task SyncAsync(INodeSession node, CancellationToken cancellationToken) =>
+            Run(node, "Sync-AzureStackHCI", Empty, cancellationToken);
+
+        /// <summary>
+        /// An ARM token for the cluster's managed identity from the node's metadata endpoint (MS 2.x:
+        /// http://127.0.0.1:42542/metadata/identity/oauth2/token?resource=&lt;ARM&gt;, header metadata: true); null when the
+        /// endpoint gives none. It goes straight back to the node's Arc command and is never written anywhere.
+        /// </summary>
+        public static async Task<string?> GetNodeIdentityTokenAsync(INodeSession node, Uri resourceManager, CancellationToken cancellationToken)
+        {
+            var parameters = new Dictionary<string, object?>
+            {
+                ["Uri"] = "http://127.0.0.1:42542/metadata/identity/oauth2/token?resource=" + Uri.EscapeDataString(resourceManager.AbsoluteUri.TrimEnd('/')),
+                ["Method"] = "Get",
+                ["UseBasicParsing"] = true,
+                ["Headers"] = new Dictionary<string, string> { ["metadata"] = "true" },
+                ["UseDefaultCredentials"] = true,
+            };
+            var result = await node.InvokeAsync(NodeCommandCatalogue.Invocation("Invoke-RestMethod", parameters), cancellationToken).ConfigureAwait(false);
+            if (!result.Succeeded)
+            {
+                return null;
+            }
+
+            return result.OutputJson.Select(json => { using var document = JsonDocument.Parse(json); return document.RootElement.ValueKind == JsonValueKind.Object ? String(document.RootElement, "access_token") : null; })
+                .FirstOrDefault(t => !string.IsNullOrEmpty(t));
+        }
 
         /// <summary>
         /// Initialize-AzureStackHCIArcIntegration on the entry node; <c>-Cloud</c> only where the node's command has it
@@ -193,9 +241,16 @@ namespace Az.StackHCI.Core.Nodes
             await Run(node, "Initialize-AzureStackHCIArcIntegration", withCloud, cancellationToken).ConfigureAwait(false);
         }
 
-        /// <summary>Enable-AzureStackHCIArcIntegration on one node; the result as the node wrote it.</summary>
-        public static Task<NodeCommandResult> EnableArcIntegrationAsync(INodeSession node, CancellationToken cancellationToken) =>
-            node.InvokeAsync(NodeCommandCatalogue.Invocation("Enable-AzureStackHCIArcIntegration"), cancellationToken);
+        /// <summary>Enable-AzureStackHCIArcIntegration on one node with Microsoft's parameters; the result as the node wrote it.</summary>
+        public static Task<NodeCommandResult> EnableArcIntegrationAsync(INodeSession node, string? accessToken, CancellationToken cancellationToken) =>
+            node.InvokeAsync(NodeCommandCatalogue.Invocation("Enable-AzureStackHCIArcIntegration", new Dictionary<string, object?>
+            {
+                ["AgentInstallerWebLink"] = ArcAgentPaths.InstallerWebLink,
+                ["AgentInstallerName"] = ArcAgentPaths.InstallerName,
+                ["AgentInstallerLogFile"] = ArcAgentPaths.InstallerLogFile,
+                ["AgentExecutablePath"] = ArcAgentPaths.ExecutablePath,
+                ["AccessToken"] = accessToken,
+            }), cancellationToken);
 
         /// <summary>Whether the node's <paramref name="command"/> has <paramref name="parameter"/> (Get-Command -ParameterName).</summary>
         public static async Task<bool> HasParameterAsync(INodeSession node, string command, string parameter, CancellationToken cancellationToken)

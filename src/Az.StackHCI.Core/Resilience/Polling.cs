@@ -38,6 +38,34 @@ namespace Az.StackHCI.Core.Resilience
                 : throw new HciException("WaitTimedOut", HciErrorCategory.OperationTimeout, null, "Azure did not reach the expected state in time. Run the command again to continue.");
         }
 
+        /// <summary>
+        /// Runs <paramref name="run"/> (given the attempt number, from 1) again while <paramref name="again"/> holds for
+        /// its result, at most <paramref name="maxAttempts"/> times, waits growing from <paramref name="firstDelay"/> to
+        /// <paramref name="maxDelay"/>; <paramref name="waiting"/> hears each result that is run again and the wait.
+        /// Returns the last result, whatever it is.
+        /// </summary>
+        public static async Task<T> RepeatAsync<T>(Func<int, CancellationToken, Task<T>> run, Func<T, bool> again, Action<T, TimeSpan> waiting,
+            TimeSpan firstDelay, TimeSpan maxDelay, int maxAttempts, CancellationToken cancellationToken)
+        {
+            var attempt = 0;
+            var pipeline = new ResiliencePipelineBuilder<T>()
+                .AddRetry(new RetryStrategyOptions<T>
+                {
+                    ShouldHandle = args => new ValueTask<bool>(args.Outcome.Exception is null && again(args.Outcome.Result!)),
+                    MaxRetryAttempts = Math.Max(0, maxAttempts - 1),
+                    BackoffType = DelayBackoffType.Exponential,
+                    Delay = firstDelay,
+                    MaxDelay = maxDelay,
+                    OnRetry = args =>
+                    {
+                        waiting(args.Outcome.Result!, args.RetryDelay);
+                        return default;
+                    },
+                })
+                .Build();
+            return await pipeline.ExecuteAsync(async token => await run(++attempt, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+
         /// <summary>Retries <paramref name="action"/> while <paramref name="transient"/> says the failure is one to ride out.</summary>
         public static Task RetryAsync(Func<CancellationToken, Task> action, Func<Exception, bool> transient, Action<int, Exception> retrying, CancellationToken cancellationToken, int maxAttempts = 8) =>
             new ResiliencePipelineBuilder()

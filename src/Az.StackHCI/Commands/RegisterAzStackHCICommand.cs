@@ -88,6 +88,10 @@ namespace Az.StackHCI.Commands
         [Parameter]
         public SwitchParameter EnableAzureArcServer { get; set; } = true;
 
+        /// <summary>How long to wait for Arc on the nodes: the agent retried while it fails, then Azure showing every node Connected (default 11 minutes, as Microsoft's module).</summary>
+        [Parameter]
+        public TimeSpan ArcTimeout { get; set; } = TimeSpan.FromMinutes(11);
+
         /// <summary>Windows Admin Center's mode: the result carries WacResult, WacErrorCode, WacErrorDetail and WacExceptionMessage, also on failure.</summary>
         [Parameter]
         public SwitchParameter IsWAC { get; set; }
@@ -110,6 +114,7 @@ namespace Az.StackHCI.Commands
                 ArcServerResourceGroupName = ArcServerResourceGroupName,
                 ArcSpnAppId = ArcSpnCredential?.UserName,
                 ArcSpnSecret = ArcSpnCredential?.GetNetworkCredential().Password,
+                ArcTimeout = ArcTimeout,
                 ThrottleLimit = ThrottleLimit,
                 LogsDirectory = LogsDirectory is null ? null : LogsPath(LogsDirectory),
                 DefaultLogsDirectory = LogsPath(null),

@@ -1,13 +1,18 @@
 # Runs one command on a node and sends back only plain values, so no node type has to survive the trip. Real nodes
 # run it in Windows PowerShell 5.1 (WinRM) or pwsh 7 (SSH), where the OS module's objects arrive deserialized through
 # the Windows PowerShell compatibility session: nothing newer than 5.1 may be used here.
-param([string] $Command, [hashtable] $Parameters, [string[]] $Select)
+param([string] $Command, [hashtable] $Parameters, [string[]] $Select, [string[]] $ExpandOnNode)
 
 # Nothing on the node may wait for a prompt or spend time drawing progress nobody sees.
 $ProgressPreference = 'SilentlyContinue'
 $ConfirmPreference = 'None'
 # Windows PowerShell 5.1 may not offer TLS 1.2 by default; every Azure endpoint requires it.
 if ($PSVersionTable.PSVersion.Major -lt 6) { [Net.ServicePointManager]::SecurityProtocol = [Net.ServicePointManager]::SecurityProtocol -bor [Net.SecurityProtocolType]::Tls12 }
+
+# Paths only the node can spell (%windir%, %ProgramFiles%), as Microsoft's callers build them there.
+foreach ($name in @($ExpandOnNode)) {
+    if ($name -and $Parameters.ContainsKey($name)) { $Parameters[$name] = [Environment]::ExpandEnvironmentVariables([string]$Parameters[$name]) }
+}
 
 function ConvertTo-Plain($Value, [int] $Depth = 0) {
     <# Enums by name (live or deserialized, also inside dictionaries), dates as UTC ISO 8601 text, objects as property bags. #>

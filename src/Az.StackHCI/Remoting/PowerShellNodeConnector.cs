@@ -134,7 +134,7 @@ namespace Az.StackHCI.Remoting
             shell.AddCommand("Invoke-Command")
                 .AddParameter("Session", _session)
                 .AddParameter("ScriptBlock", ScriptBlock.Create(RemoteScript.Value))
-                .AddParameter("ArgumentList", new object[] { invocation.Command, table, invocation.Spec.Select.ToArray() });
+                .AddParameter("ArgumentList", new object[] { invocation.Command, table, invocation.Spec.Select.ToArray(), invocation.Spec.ExpandOnNode.ToArray() });
             Collection<PSObject> results;
             await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
             try

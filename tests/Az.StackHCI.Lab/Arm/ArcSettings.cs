@@ -5,7 +5,8 @@ namespace Az.StackHCI.Lab.Arm;
 
 /// <summary>
 /// clusters/{c}/arcSettings/default (wire protocols §1.6). aggregateState and perNodeDetails are not stored: they
-/// are read from the Microsoft.HybridCompute machines whose parentClusterResourceId is the cluster.
+/// are read from the Microsoft.HybridCompute machines whose parentClusterResourceId is the cluster, for the nodes
+/// that reported themselves Arc-enabled at the cluster's last sync (Census.ApplyArc).
 /// </summary>
 internal static class ArcSettings
 {
@@ -100,8 +101,10 @@ internal static class ArcSettings
         var body = (JsonObject)resource.Body.DeepClone();
         var properties = (JsonObject)body["properties"]!;
         var clusterId = resource.Id[..resource.Id.LastIndexOf("/arcSettings/", StringComparison.OrdinalIgnoreCase)];
+        var cluster = ArmResources.Find(call, clusterId);
         var nodes = ArmResources.OfType(call, Machines.Type)
-            .Where(m => ArmIds.SameId(ArmJson.String(m.Body["properties"]?["parentClusterResourceId"]), clusterId))
+            .Where(m => ArmIds.SameId(ArmJson.String(m.Body["properties"]?["parentClusterResourceId"]), clusterId)
+                && Hci.Census.ReportedArcEnabled(cluster, ArmJson.String(m.Body["name"])))
             .OrderBy(m => ArmJson.String(m.Body["name"]), StringComparer.OrdinalIgnoreCase)
             .Select(m =>
             {

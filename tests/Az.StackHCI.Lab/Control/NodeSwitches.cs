@@ -8,7 +8,9 @@ namespace Az.StackHCI.Lab.Control;
 /// <summary>
 /// Fault switches of the lab nodes (tests/lab/LabNodes.psm1 starts them and lists them in
 /// &lt;root&gt;/nodes/nodes.json). <c>PUT /nodes/{cluster}/{node}</c> writes the node's switches.json, which its
-/// commands read at every call (latencyMs, noConnectivity, clockSkewSeconds, failCommand, failCount, failDropsSession), and for <c>down</c> stops
+/// commands read at every call (latencyMs, noConnectivity, clockSkewSeconds, failCommand, failCount, failDropsSession; the node build
+/// noCloudParameter, read when a session starts; Arc: arcEnableSeconds, arcEnableFailures, arcReportDelaySeconds,
+/// arcManagedIdentity), and for <c>down</c> stops
 /// the node's sshd with every session it serves, or starts it again; a PUT sets all switches (absent ones go back to
 /// their defaults). <c>GET /nodes</c> and <c>GET /nodes/{cluster}/{node}</c> show them; <c>POST /nodes/reset</c>
 /// makes every node a fresh one (switches off, no certificates, registration or Arc state).
@@ -18,6 +20,9 @@ internal static class NodeSwitches
     private const string Sshd = "/usr/sbin/sshd";
     private const int SigTerm = 15;
     private const int SigKill = 9;
+
+    /// <summary>How long Enable-AzureStackHCIArcIntegration takes by default: installing the agent is never instant.</summary>
+    private const int DefaultArcEnableSeconds = 2;
 
     public static void Map(WebApplication app, LabContext lab)
     {
@@ -97,11 +102,16 @@ internal static class NodeSwitches
                     ["failCommand"] = body["failCommand"]?.GetValue<string>(),
                     ["failCount"] = body["failCount"]?.GetValue<int>(),
                     ["failDropsSession"] = body["failDropsSession"]?.GetValue<bool>() ?? false,
+                    ["noCloudParameter"] = body["noCloudParameter"]?.GetValue<bool>() ?? false,
+                    ["arcEnableSeconds"] = body["arcEnableSeconds"]?.GetValue<int>() ?? DefaultArcEnableSeconds,
+                    ["arcEnableFailures"] = body["arcEnableFailures"]?.GetValue<int>(),
+                    ["arcReportDelaySeconds"] = body["arcReportDelaySeconds"]?.GetValue<int>() ?? 0,
+                    ["arcManagedIdentity"] = body["arcManagedIdentity"]?.GetValue<bool>() ?? false,
                 };
             }
             catch (Exception e) when (e is FormatException or InvalidOperationException)
             {
-                return Results.Json(new { error = $"Switches are down (bool), latencyMs (int), noConnectivity (bool), clockSkewSeconds (int), failCommand (string or null), failCount (int or null), failDropsSession (bool): {e.Message}" }, statusCode: 400);
+                return Results.Json(new { error = $"Switches are down (bool), latencyMs (int), noConnectivity (bool), clockSkewSeconds (int), failCommand (string or null), failCount (int or null), failDropsSession (bool), noCloudParameter (bool), arcEnableSeconds (int), arcEnableFailures (int or null), arcReportDelaySeconds (int), arcManagedIdentity (bool): {e.Message}" }, statusCode: 400);
             }
 
             lock (Gate(dir))
@@ -182,6 +192,11 @@ internal static class NodeSwitches
             ["failCommand"] = saved?["failCommand"]?.GetValue<string>(),
             ["failCount"] = saved?["failCount"]?.GetValue<int>(),
             ["failDropsSession"] = saved?["failDropsSession"]?.GetValue<bool>() ?? false,
+            ["noCloudParameter"] = saved?["noCloudParameter"]?.GetValue<bool>() ?? false,
+            ["arcEnableSeconds"] = saved?["arcEnableSeconds"]?.GetValue<int>() ?? DefaultArcEnableSeconds,
+            ["arcEnableFailures"] = saved?["arcEnableFailures"]?.GetValue<int>(),
+            ["arcReportDelaySeconds"] = saved?["arcReportDelaySeconds"]?.GetValue<int>() ?? 0,
+            ["arcManagedIdentity"] = saved?["arcManagedIdentity"]?.GetValue<bool>() ?? false,
             ["running"] = pid is not null,
             ["pid"] = pid,
         };

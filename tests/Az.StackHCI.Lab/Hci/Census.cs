@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Az.StackHCI.Lab.State;
 
 namespace Az.StackHCI.Lab.Hci;
 
@@ -33,6 +34,34 @@ internal static class Census
         reported["lastUpdated"] = HciEndpoints.Iso(now);
         properties["reportedProperties"] = reported;
     }
+
+    /// <summary>
+    /// The nodes' own Arc state from the census (arcNodes: name, arcStatus), kept on the cluster: arcSettings'
+    /// perNodeDetails show a node only once it reported itself Arc-enabled this way, as the service patches them
+    /// after the nodes sync (real-world-evidence.md), never the moment a machine resource appears.
+    /// </summary>
+    public static void ApplyArc(LabResource cluster, JsonObject body)
+    {
+        if (body["arcNodes"] is not JsonArray nodes)
+        {
+            return;
+        }
+
+        var reported = new JsonObject();
+        foreach (var node in nodes.OfType<JsonObject>())
+        {
+            if (node["name"]?.GetValue<string>() is string name)
+            {
+                reported[name.ToLowerInvariant()] = node["arcStatus"]?.GetValue<string>() ?? "Disabled";
+            }
+        }
+
+        cluster.Hidden["arcNodes"] = reported;
+    }
+
+    /// <summary>Whether the cluster's nodes reported <paramref name="node"/> Arc-enabled at their last sync.</summary>
+    public static bool ReportedArcEnabled(LabResource? cluster, string? node) =>
+        node is not null && cluster?.Hidden["arcNodes"]?[node.ToLowerInvariant()]?.GetValue<string>() == "Enabled";
 
     private static JsonNode Node(JsonObject node)
     {

@@ -34,6 +34,7 @@ internal static class HciEndpoints
                 properties["registrationTimestamp"] ??= Iso(now);
                 MarkConnected(properties, now);
                 Census.Apply(properties, body, now);
+                Census.ApplyArc(call.Resource, body);
                 return Results.Json(Registration(call, properties));
             }));
 
@@ -48,6 +49,7 @@ internal static class HciEndpoints
 
                 MarkConnected(properties, now);
                 Census.Apply(properties, body, now);
+                Census.ApplyArc(call.Resource, body);
                 return Results.Json(Registration(call, properties));
             }));
 
@@ -80,11 +82,11 @@ internal static class HciEndpoints
             }
 
             context.Items[RequestJournal.PrincipalItem] = principal.AppId;
-            var cluster = state.Resources.Values
-                .Select(r => r.Body)
-                .FirstOrDefault(b => string.Equals(b["type"]?.GetValue<string>(), "Microsoft.AzureStackHCI/clusters", StringComparison.OrdinalIgnoreCase)
-                    && string.Equals(b["properties"]?["cloudId"]?.GetValue<string>(), cloudId, StringComparison.OrdinalIgnoreCase));
-            if (cluster is null)
+            var resource = state.Resources.Values
+                .FirstOrDefault(r => string.Equals(r.Body["type"]?.GetValue<string>(), "Microsoft.AzureStackHCI/clusters", StringComparison.OrdinalIgnoreCase)
+                    && string.Equals(r.Body["properties"]?["cloudId"]?.GetValue<string>(), cloudId, StringComparison.OrdinalIgnoreCase));
+            var cluster = resource?.Body;
+            if (resource is null || cluster is null)
             {
                 return HciError.Result(404, "ClusterNotFound", $"No cluster with cloud id '{cloudId}' exists. Create the Microsoft.AzureStackHCI/clusters resource first.");
             }
@@ -109,7 +111,7 @@ internal static class HciEndpoints
                     $"The application '{principal.AppId}' lacks the Azure Stack HCI service permission(s) {string.Join(", ", missing)}. An administrator must grant admin consent for the application's requested permissions (app role assignments on the service principal of '{LabIds.HciServiceAppId}').");
             }
 
-            return action(new HciCall(cluster, properties, principal.AppId, principal.Roles), state.Now);
+            return action(new HciCall(resource, cluster, properties, principal.AppId, principal.Roles), state.Now);
         }
     }
 
@@ -131,5 +133,5 @@ internal static class HciEndpoints
 
     internal static string Iso(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", System.Globalization.CultureInfo.InvariantCulture);
 
-    private sealed record HciCall(JsonObject Cluster, JsonObject Properties, string AppId, IReadOnlyList<string> Roles);
+    private sealed record HciCall(LabResource Resource, JsonObject Cluster, JsonObject Properties, string AppId, IReadOnlyList<string> Roles);
 }

@@ -104,9 +104,10 @@ namespace Az.StackHCI.Core.Workflows.Registration
             }
 
             _progress.Step("Enabling Azure Arc integration on every clustered node", 98);
-            var failed = await EnableOnNodesAsync(identity.Value.AppId, identity.Value.Secret, cancellationToken).ConfigureAwait(false);
+            var nodes = new ArcNodeEnablement(_context, _progress);
+            var failed = await EnableOnNodesAsync(nodes, identity.Value.AppId, identity.Value.Secret, cancellationToken).ConfigureAwait(false);
             _progress.Step("Verifying Azure Arc for Servers registration", 99);
-            var notConnected = await VerifyAsync(_context.Cluster.Members.Except(failed, StringComparer.OrdinalIgnoreCase).ToList(), cancellationToken).ConfigureAwait(false);
+            var notConnected = await nodes.VerifyAsync(_context.Cluster.Members.Except(failed, StringComparer.OrdinalIgnoreCase).ToList(), cancellationToken).ConfigureAwait(false);
             var problems = failed.Union(notConnected, StringComparer.OrdinalIgnoreCase).ToList();
             if (problems.Count > 0)
             {
@@ -205,8 +206,8 @@ namespace Az.StackHCI.Core.Workflows.Registration
             await _context.Arm.PutResourceAsync(Target.ResourceId + "/arcSettings/default", ApiVersions.ArcSettings, body, cancellationToken).ConfigureAwait(false);
         }
 
-        /// <summary>Initialize through the entry node, then enable on every node at once; returns the nodes that failed.</summary>
-        private async Task<IReadOnlyList<string>> EnableOnNodesAsync(string appId, string secret, CancellationToken cancellationToken)
+        /// <summary>Initialize through the entry node, then enable on every node at once (ArcNodeEnablement); returns the nodes that failed.</summary>
+        private async Task<IReadOnlyList<string>> EnableOnNodesAsync(ArcNodeEnablement nodes, string appId, string secret, CancellationToken cancellationToken)
         {
             var initialize = new Dictionary<string, object?>
             {
@@ -228,56 +229,10 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 return _context.Cluster.Members;
             }
 
-            var nodes = _context.Cluster.Nodes;
-            var outcomes = await NodeFanOut.RunAsync(Enumerable.Range(0, nodes.Count), i => _context.Cluster.Members[i], async (i, token) =>
-            {
-                _progress.Node(i, nodes[i].ComputerName, "Enabling Azure Arc integration");
-                var enabled = await NodeCommands.EnableArcIntegrationAsync(nodes[i], token).ConfigureAwait(false);
-                _progress.Node(i, nodes[i].ComputerName, enabled.Succeeded ? "Arc enabled" : "Arc failed", completed: true);
-                return enabled;
-            }, _context.Request.ThrottleLimit, cancellationToken).ConfigureAwait(false);
-            foreach (var outcome in outcomes.Where(o => !o.Succeeded || !o.Value.Succeeded))
-            {
-                _context.Reporter.Warning($"{outcome.ComputerName}: {outcome.Failure?.Message ?? string.Join(" ", outcome.Value.Errors.Select(e => e.Message))}");
-            }
-
-            return outcomes.Where(o => !o.Succeeded || !o.Value.Succeeded).Select(o => o.ComputerName).ToList();
+            return await nodes.EnableAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        /// <summary>The enabled nodes Connected in arcSettings' perNodeDetails, polled with backoff for a bounded time.</summary>
-        private async Task<IReadOnlyList<string>> VerifyAsync(IReadOnlyList<string> enabled, CancellationToken cancellationToken)
-        {
-            IReadOnlyList<string> NotConnected(JsonObject? settings)
-            {
-                var details = settings?["properties"]?["perNodeDetails"] as JsonArray ?? new JsonArray();
-                return enabled.Where(m => !details.Any(d =>
-                    string.Equals(d?["name"]?.GetValue<string>(), m, StringComparison.OrdinalIgnoreCase)
-                    && string.Equals(d?["state"]?.GetValue<string>(), "Connected", StringComparison.OrdinalIgnoreCase))).ToList();
-            }
-
-            try
-            {
-                var settings = await Polling.UntilAsync(
-                    token => _context.Arm.GetResourceAsync(Target.ResourceId + "/arcSettings/default", ApiVersions.ArcSettings, token),
-                    s => NotConnected(s).Count == 0,
-                    attempt => _context.Reporter.Verbose($"Waiting for every node to show Connected in arcSettings (check {attempt})."),
-                    cancellationToken,
-                    maxAttempts: 6).ConfigureAwait(false);
-                return NotConnected(settings);
-            }
-            catch (HciException ex) when (ex.ErrorId == "WaitTimedOut")
-            {
-                return NotConnected(await _context.Arm.GetResourceAsync(Target.ResourceId + "/arcSettings/default", ApiVersions.ArcSettings, cancellationToken).ConfigureAwait(false));
-            }
-        }
-
-        private bool AllConnected(JsonObject? settings)
-        {
-            var details = settings?["properties"]?["perNodeDetails"] as JsonArray;
-            return details is not null && _context.Cluster.Members.All(m => details.Any(d =>
-                string.Equals(d?["name"]?.GetValue<string>(), m, StringComparison.OrdinalIgnoreCase)
-                && string.Equals(d?["state"]?.GetValue<string>(), "Connected", StringComparison.OrdinalIgnoreCase)));
-        }
+        private bool AllConnected(JsonObject? settings) => _context.Cluster.Members.All(ArcNodeEnablement.ConnectedNodes(settings).Contains);
 
         private RegistrationResult Failed(RegistrationResult registered, string errorDetail, string message)
         {

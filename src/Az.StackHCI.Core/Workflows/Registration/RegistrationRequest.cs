@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using Az.StackHCI.Core.Identity;
 
@@ -35,6 +36,13 @@ namespace Az.StackHCI.Core.Workflows.Registration
         public string? ArcSpnAppId { get; set; }
 
         public string? ArcSpnSecret { get; set; }
+
+        /// <summary>
+        /// How long registration waits for Arc on the nodes: Enable retried while the agent fails, then Azure showing
+        /// every node Connected, syncing between checks (Microsoft's module: up to 70 × 10 s of retries, about 11
+        /// minutes of checks).
+        /// </summary>
+        public TimeSpan ArcTimeout { get; set; } = TimeSpan.FromMinutes(11);
 
         public SignInRequest SignIn { get; set; } = new SignInRequest();
 

@@ -17,7 +17,11 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
             Progress = progress;
             Arm = new ArmGateway(session, target.SubscriptionId);
             Graph = new GraphGateway(session);
+            ResourceManager = session.Environment.ResourceManagerEndpoint;
         }
+
+        /// <summary>The cloud's ARM endpoint: the resource of the nodes' managed-identity tokens.</summary>
+        public System.Uri ResourceManager { get; }
 
         public UnregistrationRequest Request { get; }
 

@@ -11,9 +11,11 @@ using Az.StackHCI.Core.Workflows.Registration;
 namespace Az.StackHCI.Core.Workflows.Unregistration
 {
     /// <summary>
-    /// The removals, in an order that never strands state: Arc first (nodes, arcSettings, roles, the Arc app), then
-    /// the cloud resource, then every node's registration and certificates, then the cluster's app and the
-    /// resource groups this module made once they are empty. Something already gone counts as removed.
+    /// The removals, in Microsoft's order (MS 1.1 and 2.x; the troubleshooting docs warn that deleting the resource
+    /// first leaves a bad cluster state): Arc first (nodes, arcSettings, roles, the Arc app), then the nodes'
+    /// registration and every node's certificate, then the cloud resource, then the cluster's app and the resource
+    /// groups this module made once they are empty. Something already gone counts as removed, so a re-run after a
+    /// failure anywhere converges.
     /// </summary>
     internal sealed class UnregistrationSteps
     {
@@ -83,16 +85,10 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
             return failed;
         }
 
-        /// <summary>The cloud resource, then the nodes' registration and certificates, then the app and the group.</summary>
+        /// <summary>The nodes' registration and certificates, then the cloud resource, then the app and the group.</summary>
         public async Task<IReadOnlyList<NodeResult>> RemoveRegistrationAsync(CancellationToken cancellationToken)
         {
-            if (_survey.ClusterResource is not null)
-            {
-                _context.Progress.Step($"Deleting Azure resource with ID {Target.ResourceId} representing the Azure Stack HCI cluster", 50);
-                await _context.Arm.DeleteProviderResourceAsync(Target.ResourceId, cancellationToken).ConfigureAwait(false);
-            }
-
-            _context.Progress.Step("Unregistering Azure Stack HCI cluster and cleaning up registration state on the on-premises cluster", 65);
+            _context.Progress.Step("Unregistering Azure Stack HCI cluster and cleaning up registration state on the on-premises cluster", 50);
             var entry = _context.Cluster.Entry;
             if (_survey.NodeState.IsRegistered)
             {
@@ -108,6 +104,12 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
             }
 
             var nodes = await RemoveCertificatesAsync(cancellationToken).ConfigureAwait(false);
+
+            if (_survey.ClusterResource is not null)
+            {
+                _context.Progress.Step($"Deleting Azure resource with ID {Target.ResourceId} representing the Azure Stack HCI cluster", 75);
+                await _context.Arm.DeleteProviderResourceAsync(Target.ResourceId, cancellationToken).ConfigureAwait(false);
+            }
 
             _context.Progress.Step("Deleting the cluster's Azure AD application", 85);
             foreach (var application in _survey.ClusterApps)
@@ -143,16 +145,30 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
             }
         }
 
+        /// <summary>
+        /// Disable on the nodes whose Arc is not Disabled, none when the cluster's Arc is Disabled (MS 2.x); on a cluster
+        /// whose Arc uses the managed identity (no ApplicationId) with the token each node's metadata endpoint gives.
+        /// </summary>
         private async Task<IReadOnlyList<string>> DisableOnNodesAsync(CancellationToken cancellationToken)
         {
+            if (_survey.Arc is { ClusterArcStatus: var clusterStatus } && string.Equals(clusterStatus, "Disabled", StringComparison.OrdinalIgnoreCase))
+            {
+                Reporter.Verbose("Azure Arc is disabled on the cluster; no node to disable.");
+                return Array.Empty<string>();
+            }
+
             var enabled = new HashSet<string>(_survey.ArcEnabledNodes, StringComparer.OrdinalIgnoreCase);
+            var managedIdentity = _survey.Arc is not null && string.IsNullOrEmpty(_survey.Arc.ApplicationId);
             var members = _context.Cluster.Members;
             var indexes = Enumerable.Range(0, members.Count).Where(i => enabled.Contains(members[i])).ToList();
             var outcomes = await NodeFanOut.RunAsync(indexes, i => members[i], async (i, token) =>
             {
                 var node = _context.Cluster.Nodes[i];
                 _context.Progress.Node(i, node.ComputerName, "Disabling Azure Arc integration");
-                await NodeCommands.DisableArcIntegrationAsync(node, token).ConfigureAwait(false);
+                var accessToken = managedIdentity
+                    ? await NodeCommands.GetNodeIdentityTokenAsync(node, _context.ResourceManager, token).ConfigureAwait(false)
+                    : null;
+                await NodeCommands.DisableArcIntegrationAsync(node, accessToken, token).ConfigureAwait(false);
                 _context.Progress.Node(i, node.ComputerName, "Arc disabled", completed: true);
                 return true;
             }, _context.Request.ThrottleLimit, cancellationToken).ConfigureAwait(false);

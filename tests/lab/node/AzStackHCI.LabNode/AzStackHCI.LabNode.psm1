@@ -14,6 +14,21 @@
 
 Set-StrictMode -Version Latest
 
+# The OS modules' status values are enums, inside dictionaries too (real-world-evidence.md: MS 2.x compares with
+# [ArcStatus] and [RegistrationStatus], WAC reads NodesArcStatus values' .value__; FailoverClusters' node State).
+enum RegistrationStatus { NotYet; Registered; OutOfPolicy }
+enum ConnectionStatus { NotYet; Connected; NotConnectedRecently; Disconnected; OutOfPolicy }
+enum ArcStatus { Unknown; Enabled; Disabled; DisableInProgress }
+enum ClusterNodeState { Unknown = -1; Up = 0; Down = 1; Paused = 2; Joining = 3 }
+
+# The OS's registration cmdlets keep the service's answer in an inner exception's Detail.Error, not in the record's
+# own message (MS 2.x re-throws $_.Exception.InnerException.Detail.Error).
+class LabServiceErrorDetail { [string] $Error }
+class LabServiceException : Exception {
+    [LabServiceErrorDetail] $Detail
+    LabServiceException([string] $Message, [string] $ErrorText) : base($Message) { $this.Detail = [LabServiceErrorDetail]@{ Error = $ErrorText } }
+}
+
 $script:HybridComputeApiVersion = '2022-12-27'
 # The subject of the certificates New-AzureStackHCIRegistrationCertificate makes ends in this organization.
 $script:RegistrationOrganization = 'AzureStackHCI'
@@ -39,7 +54,10 @@ function Get-LabNodeContext {
     }
     $clusterDir = $env:HCI_CLUSTER_STATE
     $cluster = Read-LabFile (Join-Path $clusterDir 'cluster.json')
-    $switches = @{ down = $false; latencyMs = 0; noConnectivity = $false; clockSkewSeconds = 0; failCommand = $null; failCount = $null; failDropsSession = $false }
+    $switches = @{
+        down = $false; latencyMs = 0; noConnectivity = $false; clockSkewSeconds = 0; failCommand = $null; failCount = $null; failDropsSession = $false
+        noCloudParameter = $false; arcEnableSeconds = 2; arcEnableFailures = $null; arcReportDelaySeconds = 0; arcManagedIdentity = $false
+    }
     $saved = Read-LabFile (Join-Path $env:HCI_NODE_STATE 'switches.json')
     if ($saved) { foreach ($key in $saved.Keys) { $switches[$key] = $saved[$key] } }
     [pscustomobject]@{
@@ -66,29 +84,38 @@ function New-LabErrorRecord {
     [Management.Automation.ErrorRecord]::new($exception, $ErrorId, $Category, $Target)
 }
 
-function Enter-LabNodeCommand([string] $CommandName) {
-    # Every command: a line in the nodes' journal, the node's latency, then a failure if the failCommand switch
-    # names this command (the next failCount calls only, when set): an error, or with failDropsSession the end of
-    # this session's PowerShell, as when a node drops the connection.
+function Enter-LabNodeCommand([string] $CommandName, [string[]] $ParameterNames) {
+    # Every command: the node's latency, then a failure if the failCommand switch names this command (the next
+    # failCount calls only, when set): an error, or with failDropsSession the end of this session's PowerShell, as
+    # when a node drops the connection. Exit-LabNodeCommand writes its journal line when it ends.
     $context = Get-LabNodeContext
-    $line = [ordered]@{ time = [DateTimeOffset]::UtcNow.ToString('o'); cluster = $context.Cluster.name; node = $context.NodeName; command = $CommandName } | ConvertTo-Json -Compress
-    [IO.File]::AppendAllText((Join-Path (Split-Path $context.ClusterDir) 'journal'), $line + "`n")
+    $entry = [ordered]@{
+        time = [DateTimeOffset]::UtcNow.ToString('o'); end = $null; cluster = $context.Cluster.name; node = $context.NodeName
+        command = $CommandName; parameters = @($ParameterNames | Sort-Object)
+    }
+    $context | Add-Member -NotePropertyName JournalEntry -NotePropertyValue $entry
     if ([int] $context.Switches.latencyMs -gt 0) { Start-Sleep -Milliseconds ([int] $context.Switches.latencyMs) }
     $failure = $null
-    if ($context.Switches.failCommand -and $context.Switches.failCommand -eq $CommandName -and (Use-LabFailure $context)) {
-        if ($context.Switches.failDropsSession) { [Environment]::Exit(1) }
+    if ($context.Switches.failCommand -and $context.Switches.failCommand -eq $CommandName -and (Use-LabFailure $context 'failCount')) {
+        if ($context.Switches.failDropsSession) { Exit-LabNodeCommand $context; [Environment]::Exit(1) }
         $failure = New-LabErrorRecord "$CommandName failed on node '$($context.NodeName)' (lab fault switch failCommand)." 'LabNodeCommandFault' 'NotSpecified' $context.NodeName
     }
     $context | Add-Member -NotePropertyName Failure -NotePropertyValue $failure -PassThru
 }
 
-function Use-LabFailure($Context) {
-    <# True when the failCommand switch still fails this call; counts the call against failCount. #>
-    if ($null -eq $Context.Switches.failCount) { return $true }
+function Exit-LabNodeCommand($Context) {
+    <# The command's line in the nodes' journal: start and end time and the names (never the values) of its parameters. #>
+    $Context.JournalEntry.end = [DateTimeOffset]::UtcNow.ToString('o')
+    [IO.File]::AppendAllText((Join-Path (Split-Path $Context.ClusterDir) 'journal'), ($Context.JournalEntry | ConvertTo-Json -Compress) + "`n")
+}
+
+function Use-LabFailure($Context, [string] $Counter) {
+    <# True when the switch still fails this call; counts the call against the switch's counter (none: every call fails). #>
+    if ($null -eq $Context.Switches[$Counter]) { return $true }
     $path = Join-Path $Context.NodeDir 'switches.json'
     $saved = Read-LabFile $path
-    if ([int] $saved.failCount -le 0) { return $false }
-    $saved.failCount = [int] $saved.failCount - 1
+    if ([int] $saved[$Counter] -le 0) { return $false }
+    $saved[$Counter] = [int] $saved[$Counter] - 1
     Write-LabFile $path $saved
     $true
 }
@@ -102,6 +129,14 @@ function ConvertTo-ErrorRecord($Caught, [string] $ErrorId, $Target) {
         default { 'InvalidOperation' }
     }
     [Management.Automation.ErrorRecord]::new($exception, $ErrorId, $category, $Target)
+}
+
+function ConvertTo-ServiceErrorRecord($Caught, [string] $ErrorId, $Target) {
+    <# A failed registration cmdlet as the OS writes it: a generic message, the service's text in the inner exception's Detail.Error. #>
+    $record = ConvertTo-ErrorRecord $Caught $ErrorId $Target
+    $inner = [LabServiceException]::new('The Azure Stack HCI service call failed.', $record.Exception.Message)
+    $exception = [InvalidOperationException]::new("The operation failed on node '$Target'. See the inner exception for details.", $inner)
+    [Management.Automation.ErrorRecord]::new($exception, $ErrorId, $record.CategoryInfo.Category, $Target)
 }
 
 function Get-LabFailureCategory([int] $Status, [string] $Otherwise = 'InvalidOperation') {
@@ -125,7 +160,7 @@ function Invoke-LabCloud {
     $parameters = @{ Method = $Method; Uri = $target; Headers = $Headers; SkipHttpErrorCheck = $true; StatusCodeVariable = 'status'; TimeoutSec = 60 }
     if ($Form) { $parameters.Body = $Form; $parameters.ContentType = 'application/x-www-form-urlencoded' }
     elseif ($null -ne $Json) { $parameters.Body = ($Json | ConvertTo-Json -Depth 10 -Compress); $parameters.ContentType = 'application/json' }
-    $body = Invoke-RestMethod @parameters
+    $body = Microsoft.PowerShell.Utility\Invoke-RestMethod @parameters
     @{ Status = [int] $status; Body = $body }
 }
 
@@ -269,19 +304,22 @@ function Remove-Item {
             Microsoft.PowerShell.Management\Remove-Item @PSBoundParameters
             return
         }
-        $context = Enter-LabNodeCommand 'Remove-Item'
-        if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
-        foreach ($item in $paths) {
-            $file = if ($item -match $script:CertPathPattern -and $Matches['store'] -eq 'My' -and $Matches['thumbprint']) {
-                Join-Path (Get-CertificateFolder $context) "$($Matches['thumbprint'].ToUpperInvariant()).pfx"
+        $context = Enter-LabNodeCommand 'Remove-Item' $PSBoundParameters.Keys
+        try {
+            if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+            foreach ($item in $paths) {
+                $file = if ($item -match $script:CertPathPattern -and $Matches['store'] -eq 'My' -and $Matches['thumbprint']) {
+                    Join-Path (Get-CertificateFolder $context) "$($Matches['thumbprint'].ToUpperInvariant()).pfx"
+                }
+                if (-not $file -or -not (Test-Path -LiteralPath $file)) {
+                    $exception = [Management.Automation.ItemNotFoundException]::new("Cannot find path '$item' because it does not exist.")
+                    $PSCmdlet.WriteError([Management.Automation.ErrorRecord]::new($exception, 'PathNotFound', 'ObjectNotFound', $item))
+                    continue
+                }
+                if ($PSCmdlet.ShouldProcess($item, 'Remove certificate')) { Microsoft.PowerShell.Management\Remove-Item -LiteralPath $file -Force }
             }
-            if (-not $file -or -not (Test-Path -LiteralPath $file)) {
-                $exception = [Management.Automation.ItemNotFoundException]::new("Cannot find path '$item' because it does not exist.")
-                $PSCmdlet.WriteError([Management.Automation.ErrorRecord]::new($exception, 'PathNotFound', 'ObjectNotFound', $item))
-                continue
-            }
-            if ($PSCmdlet.ShouldProcess($item, 'Remove certificate')) { Microsoft.PowerShell.Management\Remove-Item -LiteralPath $file -Force }
         }
+        finally { Exit-LabNodeCommand $context }
     }
 }
 
@@ -294,26 +332,29 @@ function Import-PfxCertificate {
         [securestring] $Password,
         [switch] $Exportable
     )
-    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
-    if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
-    if ($CertStoreLocation -notmatch $script:CertPathPattern -or $Matches['store'] -ne 'My' -or $Matches['thumbprint']) {
-        $PSCmdlet.WriteError((New-LabErrorRecord "Lab nodes have one certificate store, Cert:\LocalMachine\My; '$CertStoreLocation' is not supported." 'StoreNotSupported' 'InvalidArgument' $CertStoreLocation))
-        return
-    }
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name $PSBoundParameters.Keys
     try {
-        $plain = if ($Password) { [Net.NetworkCredential]::new('', $Password).Password } else { $null }
-        $certificate = [Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadPkcs12FromFile($FilePath, $plain,
-            [Security.Cryptography.X509Certificates.X509KeyStorageFlags]::Exportable)
-        if (-not $PSCmdlet.ShouldProcess($certificate.Thumbprint, "Import into $CertStoreLocation")) { return }
-        # Kept as the node keeps its own certificates: a PFX with the key, no password, readable by the node only.
-        $path = Join-Path (Get-CertificateFolder $context) "$($certificate.Thumbprint).pfx"
-        [IO.File]::WriteAllBytes($path, $certificate.Export([Security.Cryptography.X509Certificates.X509ContentType]::Pkcs12))
-        if (-not $IsWindows) { [IO.File]::SetUnixFileMode($path, [IO.UnixFileMode] 'UserRead, UserWrite') }
-        Get-LabStoreCertificate $context 'My' $certificate.Thumbprint
+        if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+        if ($CertStoreLocation -notmatch $script:CertPathPattern -or $Matches['store'] -ne 'My' -or $Matches['thumbprint']) {
+            $PSCmdlet.WriteError((New-LabErrorRecord "Lab nodes have one certificate store, Cert:\LocalMachine\My; '$CertStoreLocation' is not supported." 'StoreNotSupported' 'InvalidArgument' $CertStoreLocation))
+            return
+        }
+        try {
+            $plain = if ($Password) { [Net.NetworkCredential]::new('', $Password).Password } else { $null }
+            $certificate = [Security.Cryptography.X509Certificates.X509CertificateLoader]::LoadPkcs12FromFile($FilePath, $plain,
+                [Security.Cryptography.X509Certificates.X509KeyStorageFlags]::Exportable)
+            if (-not $PSCmdlet.ShouldProcess($certificate.Thumbprint, "Import into $CertStoreLocation")) { return }
+            # Kept as the node keeps its own certificates: a PFX with the key, no password, readable by the node only.
+            $path = Join-Path (Get-CertificateFolder $context) "$($certificate.Thumbprint).pfx"
+            [IO.File]::WriteAllBytes($path, $certificate.Export([Security.Cryptography.X509Certificates.X509ContentType]::Pkcs12))
+            if (-not $IsWindows) { [IO.File]::SetUnixFileMode($path, [IO.UnixFileMode] 'UserRead, UserWrite') }
+            Get-LabStoreCertificate $context 'My' $certificate.Thumbprint
+        }
+        catch {
+            $PSCmdlet.WriteError((ConvertTo-ErrorRecord $_ 'ImportPfxCertificateFailed' $FilePath))
+        }
     }
-    catch {
-        $PSCmdlet.WriteError((ConvertTo-ErrorRecord $_ 'ImportPfxCertificateFailed' $FilePath))
-    }
+    finally { Exit-LabNodeCommand $context }
 }
 
 #endregion
@@ -363,8 +404,16 @@ function Get-SecretToken {
 #region HCI service calls
 
 function Get-Census($Context) {
+    # Each node's Arc state goes up with the census: the service patches arcSettings' perNodeDetails from it (MS 2.x:
+    # "Trigger Sync-AzureStackHCI to patch Arc settings"). A node's agent reports itself arcReportDelaySeconds after
+    # it connected.
     $cluster = $Context.Cluster
     @{
+        arcNodes    = @($cluster.nodes | ForEach-Object {
+                $arc = Get-NodeArc $_.dir
+                $reported = $arc.status -eq 'Enabled' -and (-not $arc['reportAfter'] -or [DateTimeOffset] $arc.reportAfter -le [DateTimeOffset]::UtcNow)
+                @{ name = $_.name; arcStatus = if ($reported) { 'Enabled' } else { 'Disabled' } }
+            })
         clusterName = $cluster.name; clusterId = $cluster.id; clusterVersion = $script:OsInfo.clusterVersion
         nodes       = @($cluster.nodes | ForEach-Object {
                 @{
@@ -406,19 +455,22 @@ function Update-LastConnected($Context, $Result) {
 function Get-Cluster {
     [CmdletBinding()]
     param([Parameter(Position = 0)] [string] $Name, [string] $Domain)
-    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
-    if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
-    $cluster = $context.Cluster
-    if ($Name -and $Name -ne $cluster.name -and $Name -ne "$($cluster.name).$($cluster.domain)") {
-        $PSCmdlet.WriteError((New-LabErrorRecord "The cluster '$Name' was not found." 'ClusterNotFound' 'ObjectNotFound' $Name))
-        return
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name $PSBoundParameters.Keys
+    try {
+        if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+        $cluster = $context.Cluster
+        if ($Name -and $Name -ne $cluster.name -and $Name -ne "$($cluster.name).$($cluster.domain)") {
+            $PSCmdlet.WriteError((New-LabErrorRecord "The cluster '$Name' was not found." 'ClusterNotFound' 'ObjectNotFound' $Name))
+            return
+        }
+        [pscustomobject]@{
+            PSTypeName = 'Microsoft.FailoverClusters.PowerShell.Cluster'
+            Name       = $cluster.name
+            Domain     = $cluster.domain
+            Id         = $cluster.id
+        }
     }
-    [pscustomobject]@{
-        PSTypeName = 'Microsoft.FailoverClusters.PowerShell.Cluster'
-        Name       = $cluster.name
-        Domain     = $cluster.domain
-        Id         = $cluster.id
-    }
+    finally { Exit-LabNodeCommand $context }
 }
 
 function Test-LabNodeUp($Node) {
@@ -435,21 +487,24 @@ function Test-LabNodeUp($Node) {
 function Get-ClusterNode {
     [CmdletBinding()]
     param([Parameter(Position = 0)] [string[]] $Name, [string] $Cluster)
-    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
-    if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
-    foreach ($node in $context.Cluster.nodes) {
-        if ($Name -and $node.name -notin $Name -and $node.fqdn -notin $Name) { continue }
-        [pscustomobject]@{
-            PSTypeName = 'Microsoft.FailoverClusters.PowerShell.ClusterNode'
-            Name       = $node.name
-            Id         = $node.id
-            State      = if ($node.name -eq $context.NodeName -or (Test-LabNodeUp $node)) { 'Up' } else { 'Down' }
-            Cluster    = $context.Cluster.name
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name $PSBoundParameters.Keys
+    try {
+        if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+        foreach ($node in $context.Cluster.nodes) {
+            if ($Name -and $node.name -notin $Name -and $node.fqdn -notin $Name) { continue }
+            [pscustomobject]@{
+                PSTypeName = 'Microsoft.FailoverClusters.PowerShell.ClusterNode'
+                Name       = $node.name
+                Id         = $node.id
+                State      = if ($node.name -eq $context.NodeName -or (Test-LabNodeUp $node)) { [ClusterNodeState]::Up } else { [ClusterNodeState]::Down }
+                Cluster    = $context.Cluster.name
+            }
+        }
+        foreach ($missing in @($Name | Where-Object { $_ -and $_ -notin $context.Cluster.nodes.name -and $_ -notin $context.Cluster.nodes.fqdn })) {
+            $PSCmdlet.WriteError((New-LabErrorRecord "The cluster node '$missing' was not found." 'ClusterNodeNotFound' 'ObjectNotFound' $missing))
         }
     }
-    foreach ($missing in @($Name | Where-Object { $_ -and $_ -notin $context.Cluster.nodes.name -and $_ -notin $context.Cluster.nodes.fqdn })) {
-        $PSCmdlet.WriteError((New-LabErrorRecord "The cluster node '$missing' was not found." 'ClusterNodeNotFound' 'ObjectNotFound' $missing))
-    }
+    finally { Exit-LabNodeCommand $context }
 }
 
 #endregion
@@ -459,37 +514,41 @@ function Get-ClusterNode {
 function Get-AzureStackHCI {
     [CmdletBinding()]
     param()
-    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
-    if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
-    $registration = Read-LabFile (Join-Path $context.ClusterDir 'registration.json')
-    $status = 'NotYet'; $connection = 'NotYet'; $lastConnected = $null; $nextSync = $null; $registered = $null
-    if ($registration) {
-        $registered = ([DateTimeOffset] $registration.registrationDate).UtcDateTime
-        $status = 'Registered'
-        if ($registration['lastConnected']) {
-            $last = [DateTimeOffset] $registration.lastConnected
-            $lastConnected = $last.UtcDateTime
-            $nextSync = $last.AddHours(12).UtcDateTime
-            # The 30-day rule, on this node's clock.
-            $age = $context.Now - $last
-            $connection = if ($age.TotalDays -gt 30) { 'OutOfPolicy' } elseif ($age.TotalDays -gt 1) { 'NotConnectedRecently' } else { 'Connected' }
-            if ($age.TotalDays -gt 30) { $status = 'OutOfPolicy' }
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name $PSBoundParameters.Keys
+    try {
+        if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+        $registration = Read-LabFile (Join-Path $context.ClusterDir 'registration.json')
+        $status = 'NotYet'; $connection = 'NotYet'; $lastConnected = $null; $nextSync = $null; $registered = $null
+        if ($registration) {
+            # Dates as the OS gives them: DateTime of kind Local.
+            $registered = ([DateTimeOffset] $registration.registrationDate).LocalDateTime
+            $status = 'Registered'
+            if ($registration['lastConnected']) {
+                $last = [DateTimeOffset] $registration.lastConnected
+                $lastConnected = $last.LocalDateTime
+                $nextSync = $last.AddHours(12).LocalDateTime
+                # The 30-day rule, on this node's clock.
+                $age = $context.Now - $last
+                $connection = if ($age.TotalDays -gt 30) { 'OutOfPolicy' } elseif ($age.TotalDays -gt 1) { 'NotConnectedRecently' } else { 'Connected' }
+                if ($age.TotalDays -gt 30) { $status = 'OutOfPolicy' }
+            }
+        }
+        [pscustomobject]@{
+            PSTypeName         = 'Microsoft.AzureStackHCI.Registration'
+            ClusterStatus      = 'Clustered'
+            RegistrationStatus = [RegistrationStatus] $status
+            RegistrationDate   = $registered
+            AzureResourceName  = if ($registration) { $registration.resourceName } else { $null }
+            AzureResourceUri   = if ($registration) { $registration.resourceArmId } else { $null }
+            ConnectionStatus   = [ConnectionStatus] $connection
+            LastConnected      = $lastConnected
+            NextSync           = $nextSync
+            IMDSAttestation    = 'Disabled'
+            DiagnosticLevel    = 'Basic'
+            Region             = if ($registration) { $registration.region } else { $null }
         }
     }
-    [pscustomobject]@{
-        PSTypeName         = 'Microsoft.AzureStackHCI.Registration'
-        ClusterStatus      = 'Clustered'
-        RegistrationStatus = $status
-        RegistrationDate   = $registered
-        AzureResourceName  = if ($registration) { $registration.resourceName } else { $null }
-        AzureResourceUri   = if ($registration) { $registration.resourceArmId } else { $null }
-        ConnectionStatus   = $connection
-        LastConnected      = $lastConnected
-        NextSync           = $nextSync
-        IMDSAttestation    = 'Disabled'
-        DiagnosticLevel    = 'Basic'
-        Region             = if ($registration) { $registration.region } else { $null }
-    }
+    finally { Exit-LabNodeCommand $context }
 }
 
 function New-AzureStackHCIRegistrationCertificate {
@@ -497,31 +556,34 @@ function New-AzureStackHCIRegistrationCertificate {
     [CmdletBinding()]
     [OutputType([string])]
     param()
-    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
-    if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
-    $cluster = $context.Cluster
-    $rsa = [Security.Cryptography.RSA]::Create(2048)
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name $PSBoundParameters.Keys
     try {
-        $subject = "CN=$($context.NodeName).$($cluster.domain), OU=$($cluster.name), O=$script:RegistrationOrganization"
-        $request = [Security.Cryptography.X509Certificates.CertificateRequest]::new($subject, $rsa,
-            [Security.Cryptography.HashAlgorithmName]::SHA256, [Security.Cryptography.RSASignaturePadding]::Pkcs1)
-        $request.CertificateExtensions.Add([Security.Cryptography.X509Certificates.X509KeyUsageExtension]::new(
-                [Security.Cryptography.X509Certificates.X509KeyUsageFlags]::DigitalSignature, $true))
-        $usages = [Security.Cryptography.OidCollection]::new()
-        $usages.Add([Security.Cryptography.Oid]::new('1.3.6.1.5.5.7.3.2', 'Client Authentication')) | Out-Null
-        $request.CertificateExtensions.Add([Security.Cryptography.X509Certificates.X509EnhancedKeyUsageExtension]::new($usages, $false))
-        $request.CertificateExtensions.Add([Security.Cryptography.X509Certificates.X509SubjectKeyIdentifierExtension]::new($request.PublicKey, $false))
-        # On this node's clock; two years is well past the 60-day rule.
-        $certificate = $request.CreateSelfSigned($context.Now.AddMinutes(-10), $context.Now.AddDays(730))
-        $path = Join-Path (Get-CertificateFolder $context) "$($certificate.Thumbprint).pfx"
-        [IO.File]::WriteAllBytes($path, $certificate.Export([Security.Cryptography.X509Certificates.X509ContentType]::Pkcs12))
-        if (-not $IsWindows) { [IO.File]::SetUnixFileMode($path, [IO.UnixFileMode] 'UserRead, UserWrite') }
-        $state = Get-NodeCertificateState $context
-        $state['thumbprint'] = $certificate.Thumbprint
-        Write-LabFile (Join-Path $context.NodeDir 'certificate.json') $state
-        [Convert]::ToBase64String($certificate.RawData)
+        if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+        $cluster = $context.Cluster
+        $rsa = [Security.Cryptography.RSA]::Create(2048)
+        try {
+            $subject = "CN=$($context.NodeName).$($cluster.domain), OU=$($cluster.name), O=$script:RegistrationOrganization"
+            $request = [Security.Cryptography.X509Certificates.CertificateRequest]::new($subject, $rsa,
+                [Security.Cryptography.HashAlgorithmName]::SHA256, [Security.Cryptography.RSASignaturePadding]::Pkcs1)
+            $request.CertificateExtensions.Add([Security.Cryptography.X509Certificates.X509KeyUsageExtension]::new(
+                    [Security.Cryptography.X509Certificates.X509KeyUsageFlags]::DigitalSignature, $true))
+            $usages = [Security.Cryptography.OidCollection]::new()
+            $usages.Add([Security.Cryptography.Oid]::new('1.3.6.1.5.5.7.3.2', 'Client Authentication')) | Out-Null
+            $request.CertificateExtensions.Add([Security.Cryptography.X509Certificates.X509EnhancedKeyUsageExtension]::new($usages, $false))
+            $request.CertificateExtensions.Add([Security.Cryptography.X509Certificates.X509SubjectKeyIdentifierExtension]::new($request.PublicKey, $false))
+            # On this node's clock; two years is well past the 60-day rule.
+            $certificate = $request.CreateSelfSigned($context.Now.AddMinutes(-10), $context.Now.AddDays(730))
+            $path = Join-Path (Get-CertificateFolder $context) "$($certificate.Thumbprint).pfx"
+            [IO.File]::WriteAllBytes($path, $certificate.Export([Security.Cryptography.X509Certificates.X509ContentType]::Pkcs12))
+            if (-not $IsWindows) { [IO.File]::SetUnixFileMode($path, [IO.UnixFileMode] 'UserRead, UserWrite') }
+            $state = Get-NodeCertificateState $context
+            $state['thumbprint'] = $certificate.Thumbprint
+            Write-LabFile (Join-Path $context.NodeDir 'certificate.json') $state
+            [Convert]::ToBase64String($certificate.RawData)
+        }
+        finally { $rsa.Dispose() }
     }
-    finally { $rsa.Dispose() }
+    finally { Exit-LabNodeCommand $context }
 }
 
 function Set-AzureStackHCIRegistrationCertificate {
@@ -540,23 +602,26 @@ function Set-AzureStackHCIRegistrationCertificate {
         [string] $ComputerName,
         [pscredential] $Credential
     )
-    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
-    if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
-    $settings = @{
-        serviceEndpoint = $ServiceEndpoint; billingServiceApiScope = $BillingServiceApiScope; graphServiceApiScope = $GraphServiceApiScope
-        aadAuthority = $AADAuthority; appId = $AppId; tenantId = $TenantId; cloudId = $CloudId
-    }
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name $PSBoundParameters.Keys
     try {
-        $certificate = Resolve-NodeCertificate $context $CertificateThumbprint
-        $verified = Invoke-HciService -Context $context -Registration $settings -Method Post -Action 'verifyCertificate' -Json @{} -Thumbprint $certificate.Thumbprint
-        $state = Get-NodeCertificateState $context
-        $state['thumbprint'] = $certificate.Thumbprint
-        $state['verified'] = $settings + @{ resourceId = $verified.resourceId; verifiedAt = [DateTimeOffset]::UtcNow.ToString('o') }
-        Write-LabFile (Join-Path $context.NodeDir 'certificate.json') $state
+        if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+        $settings = @{
+            serviceEndpoint = $ServiceEndpoint; billingServiceApiScope = $BillingServiceApiScope; graphServiceApiScope = $GraphServiceApiScope
+            aadAuthority = $AADAuthority; appId = $AppId; tenantId = $TenantId; cloudId = $CloudId
+        }
+        try {
+            $certificate = Resolve-NodeCertificate $context $CertificateThumbprint
+            $verified = Invoke-HciService -Context $context -Registration $settings -Method Post -Action 'verifyCertificate' -Json @{} -Thumbprint $certificate.Thumbprint
+            $state = Get-NodeCertificateState $context
+            $state['thumbprint'] = $certificate.Thumbprint
+            $state['verified'] = $settings + @{ resourceId = $verified.resourceId; verifiedAt = [DateTimeOffset]::UtcNow.ToString('o') }
+            Write-LabFile (Join-Path $context.NodeDir 'certificate.json') $state
+        }
+        catch {
+            $PSCmdlet.WriteError((ConvertTo-ServiceErrorRecord $_ 'SetRegistrationCertificateFailed' $context.NodeName))
+        }
     }
-    catch {
-        $PSCmdlet.WriteError((ConvertTo-ErrorRecord $_ 'SetRegistrationCertificateFailed' $context.NodeName))
-    }
+    finally { Exit-LabNodeCommand $context }
 }
 
 function Remove-AzureStackHCIRegistrationCertificate {
@@ -564,22 +629,25 @@ function Remove-AzureStackHCIRegistrationCertificate {
        the user stay, as the OS leaves certificates it did not make. No caller passes a parameter (catalogue). #>
     [CmdletBinding(SupportsShouldProcess)]
     param()
-    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
-    if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
-    $state = Get-NodeCertificateState $context
-    $folder = Get-CertificateFolder $context
-    $thumbprints = @(Get-ChildItem $folder -Filter *.pfx | Where-Object { (Get-NodeCertificate $context $_.BaseName).Subject -match $script:RegistrationSubject } | ForEach-Object BaseName)
-    foreach ($thumbprint in $thumbprints) {
-        $path = Join-Path $folder "$($thumbprint.ToUpperInvariant()).pfx"
-        if (-not (Test-Path $path)) {
-            $PSCmdlet.WriteError((New-LabErrorRecord "The certificate with thumbprint '$thumbprint' is not on node '$($context.NodeName)'." 'CertificateNotFound' 'ObjectNotFound' $thumbprint))
-            continue
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name $PSBoundParameters.Keys
+    try {
+        if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+        $state = Get-NodeCertificateState $context
+        $folder = Get-CertificateFolder $context
+        $thumbprints = @(Get-ChildItem $folder -Filter *.pfx | Where-Object { (Get-NodeCertificate $context $_.BaseName).Subject -match $script:RegistrationSubject } | ForEach-Object BaseName)
+        foreach ($thumbprint in $thumbprints) {
+            $path = Join-Path $folder "$($thumbprint.ToUpperInvariant()).pfx"
+            if (-not (Test-Path $path)) {
+                $PSCmdlet.WriteError((New-LabErrorRecord "The certificate with thumbprint '$thumbprint' is not on node '$($context.NodeName)'." 'CertificateNotFound' 'ObjectNotFound' $thumbprint))
+                continue
+            }
+            if ($PSCmdlet.ShouldProcess($thumbprint, 'Remove registration certificate')) { Remove-Item $path -Force }
         }
-        if ($PSCmdlet.ShouldProcess($thumbprint, 'Remove registration certificate')) { Remove-Item $path -Force }
+        if ($state['thumbprint'] -and -not (Test-Path (Join-Path $folder "$($state['thumbprint']).pfx"))) {
+            Remove-Item (Join-Path $context.NodeDir 'certificate.json') -Force -ErrorAction SilentlyContinue
+        }
     }
-    if ($state['thumbprint'] -and -not (Test-Path (Join-Path $folder "$($state['thumbprint']).pfx"))) {
-        Remove-Item (Join-Path $context.NodeDir 'certificate.json') -Force -ErrorAction SilentlyContinue
-    }
+    finally { Exit-LabNodeCommand $context }
 }
 
 function Set-AzureStackHCIRegistration {
@@ -601,68 +669,77 @@ function Set-AzureStackHCIRegistration {
         [string] $ServicePrincipalClientId,
         [string] $CertificateThumbprint
     )
-    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
-    if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
-    $region = ([Uri] $ServiceEndpoint).Segments[-1].Trim('/')
-    $registration = @{
-        serviceEndpoint = $ServiceEndpoint; billingServiceApiScope = $BillingServiceApiScope; graphServiceApiScope = $GraphServiceApiScope
-        aadAuthority = $AADAuthority; appId = $AppId; tenantId = $TenantId; cloudId = $CloudId; subscriptionId = $SubscriptionId
-        objectId = $ObjectId; resourceName = $ResourceName; providerNamespace = $ProviderNamespace; resourceArmId = $ResourceArmId
-        servicePrincipalClientId = $ServicePrincipalClientId; region = $region; registeredBy = $context.NodeName
-    }
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name $PSBoundParameters.Keys
     try {
-        $census = Get-Census $context
-        $result = Invoke-HciService -Context $context -Registration $registration -Method Put -Action 'registration' -Json $census -Thumbprint $CertificateThumbprint
-        $registration.registrationDate = if ($result.registrationTimestamp) { ([DateTimeOffset] $result.registrationTimestamp).ToString('o') } else { [DateTimeOffset]::UtcNow.ToString('o') }
-        $registration.lastConnected = if ($result.lastSyncTimestamp) { ([DateTimeOffset] $result.lastSyncTimestamp).ToString('o') } else { $null }
-        Write-LabFile (Join-Path $context.ClusterDir 'registration.json') $registration
-        $synced = Invoke-HciService -Context $context -Registration $registration -Method Post -Action 'sync' -Json $census -Thumbprint $CertificateThumbprint
-        Update-LastConnected $context $synced
+        if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+        $region = ([Uri] $ServiceEndpoint).Segments[-1].Trim('/')
+        $registration = @{
+            serviceEndpoint = $ServiceEndpoint; billingServiceApiScope = $BillingServiceApiScope; graphServiceApiScope = $GraphServiceApiScope
+            aadAuthority = $AADAuthority; appId = $AppId; tenantId = $TenantId; cloudId = $CloudId; subscriptionId = $SubscriptionId
+            objectId = $ObjectId; resourceName = $ResourceName; providerNamespace = $ProviderNamespace; resourceArmId = $ResourceArmId
+            servicePrincipalClientId = $ServicePrincipalClientId; region = $region; registeredBy = $context.NodeName
+        }
+        try {
+            $census = Get-Census $context
+            $result = Invoke-HciService -Context $context -Registration $registration -Method Put -Action 'registration' -Json $census -Thumbprint $CertificateThumbprint
+            $registration.registrationDate = if ($result.registrationTimestamp) { ([DateTimeOffset] $result.registrationTimestamp).ToString('o') } else { [DateTimeOffset]::UtcNow.ToString('o') }
+            $registration.lastConnected = if ($result.lastSyncTimestamp) { ([DateTimeOffset] $result.lastSyncTimestamp).ToString('o') } else { $null }
+            Write-LabFile (Join-Path $context.ClusterDir 'registration.json') $registration
+            $synced = Invoke-HciService -Context $context -Registration $registration -Method Post -Action 'sync' -Json $census -Thumbprint $CertificateThumbprint
+            Update-LastConnected $context $synced
+        }
+        catch {
+            $PSCmdlet.WriteError((ConvertTo-ServiceErrorRecord $_ 'SetRegistrationFailed' $context.NodeName))
+        }
     }
-    catch {
-        $PSCmdlet.WriteError((ConvertTo-ErrorRecord $_ 'SetRegistrationFailed' $context.NodeName))
-    }
+    finally { Exit-LabNodeCommand $context }
 }
 
 function Sync-AzureStackHCI {
     [CmdletBinding()]
     param()
-    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
-    if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
-    $registration = Read-LabFile (Join-Path $context.ClusterDir 'registration.json')
-    if (-not $registration) {
-        $PSCmdlet.WriteError((New-LabErrorRecord "The cluster '$($context.Cluster.name)' is not registered with Azure. Register it first (Register-AzStackHCI)." 'ClusterNotRegistered' 'InvalidOperation' $context.NodeName))
-        return
-    }
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name $PSBoundParameters.Keys
     try {
-        $result = Invoke-HciService -Context $context -Registration $registration -Method Post -Action 'sync' -Json (Get-Census $context)
-        Update-LastConnected $context $result
+        if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+        $registration = Read-LabFile (Join-Path $context.ClusterDir 'registration.json')
+        if (-not $registration) {
+            $PSCmdlet.WriteError((New-LabErrorRecord "The cluster '$($context.Cluster.name)' is not registered with Azure. Register it first (Register-AzStackHCI)." 'ClusterNotRegistered' 'InvalidOperation' $context.NodeName))
+            return
+        }
+        try {
+            $result = Invoke-HciService -Context $context -Registration $registration -Method Post -Action 'sync' -Json (Get-Census $context)
+            Update-LastConnected $context $result
+        }
+        catch {
+            $PSCmdlet.WriteError((ConvertTo-ErrorRecord $_ 'SyncFailed' $context.NodeName))
+        }
     }
-    catch {
-        $PSCmdlet.WriteError((ConvertTo-ErrorRecord $_ 'SyncFailed' $context.NodeName))
-    }
+    finally { Exit-LabNodeCommand $context }
 }
 
 function Remove-AzureStackHCIRegistration {
     [CmdletBinding(SupportsShouldProcess)]
     param()
-    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
-    if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
-    $path = Join-Path $context.ClusterDir 'registration.json'
-    $registration = Read-LabFile $path
-    if (-not $registration) { return }
-    if (-not $PSCmdlet.ShouldProcess($registration.resourceArmId, 'Remove the registration')) { return }
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name $PSBoundParameters.Keys
     try {
-        Invoke-HciService -Context $context -Registration $registration -Method Delete -Action 'registration' | Out-Null
-    }
-    catch {
-        # A cluster the service no longer knows is unregistered already.
-        if ($_.Exception.Message -notmatch 'ClusterNotFound') {
-            $PSCmdlet.WriteError((ConvertTo-ErrorRecord $_ 'RemoveRegistrationFailed' $context.NodeName))
-            return
+        if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+        $path = Join-Path $context.ClusterDir 'registration.json'
+        $registration = Read-LabFile $path
+        if (-not $registration) { return }
+        if (-not $PSCmdlet.ShouldProcess($registration.resourceArmId, 'Remove the registration')) { return }
+        try {
+            Invoke-HciService -Context $context -Registration $registration -Method Delete -Action 'registration' | Out-Null
         }
+        catch {
+            # A cluster the service no longer knows is unregistered already.
+            if ($_.Exception.Message -notmatch 'ClusterNotFound') {
+                $PSCmdlet.WriteError((ConvertTo-ErrorRecord $_ 'RemoveRegistrationFailed' $context.NodeName))
+                return
+            }
+        }
+        Remove-Item $path -Force
     }
-    Remove-Item $path -Force
+    finally { Exit-LabNodeCommand $context }
 }
 
 #endregion
@@ -680,15 +757,65 @@ function Invoke-WebRequest {
         [int] $TimeoutSec,
         [System.Collections.IDictionary] $Headers
     )
-    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
-    if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
-    if ($context.Switches.noConnectivity) {
-        $exception = [Net.Http.HttpRequestException]::new("No route to host ($($Uri.Authority))", [Net.Sockets.SocketException]::new(113))
-        $PSCmdlet.WriteError([Management.Automation.ErrorRecord]::new($exception, 'System.Net.Http.HttpRequestException,Microsoft.PowerShell.Commands.InvokeWebRequestCommand', 'ConnectionError', $Uri))
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name $PSBoundParameters.Keys
+    try {
+        if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+        if ($context.Switches.noConnectivity) {
+            $exception = [Net.Http.HttpRequestException]::new("No route to host ($($Uri.Authority))", [Net.Sockets.SocketException]::new(113))
+            $PSCmdlet.WriteError([Management.Automation.ErrorRecord]::new($exception, 'System.Net.Http.HttpRequestException,Microsoft.PowerShell.Commands.InvokeWebRequestCommand', 'ConnectionError', $Uri))
+            return
+        }
+        $forward = @{} + $PSBoundParameters
+        Microsoft.PowerShell.Utility\Invoke-WebRequest @forward
+    }
+    finally { Exit-LabNodeCommand $context }
+}
+
+$script:NodeMetadataPattern = '^http://127\.0\.0\.1:42542/metadata/(?<path>[^?]*)(?:\?(?<query>.*))?$'
+
+function Invoke-RestMethod {
+    <# Microsoft.PowerShell.Utility\Invoke-RestMethod, plus the node's metadata endpoint (http://127.0.0.1:42542, MS 2.x's
+       CustomIMDSHostAddress): /metadata/instance, and /metadata/identity/oauth2/token?resource=<ARM> giving an ARM token
+       for the cluster's identity (in the lab: signed in as the Arc onboarding application Initialize stored). #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0)] [Uri] $Uri,
+        [string] $Method = 'Get',
+        [switch] $UseBasicParsing,
+        [System.Collections.IDictionary] $Headers,
+        [switch] $UseDefaultCredentials
+    )
+    if ($Uri.AbsoluteUri -notmatch $script:NodeMetadataPattern) {
+        Microsoft.PowerShell.Utility\Invoke-RestMethod @PSBoundParameters
         return
     }
-    $forward = @{} + $PSBoundParameters
-    Microsoft.PowerShell.Utility\Invoke-WebRequest @forward
+    $path = $Matches['path']; $query = [Web.HttpUtility]::ParseQueryString([string] $Matches['query'])
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name $PSBoundParameters.Keys
+    try {
+        if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+        if (-not $Headers -or [string] $Headers['metadata'] -ne 'true') {
+            $PSCmdlet.WriteError((New-LabErrorRecord 'Required metadata header not specified' 'MetadataHeaderMissing' 'InvalidArgument' $Uri))
+            return
+        }
+        $lab = Get-LabConnection
+        switch ($path) {
+            'instance' { [pscustomobject]@{ compute = [pscustomobject]@{ AzEnvironment = 'AzureStackHCILab'; name = $context.NodeName } } }
+            'identity/oauth2/token' {
+                $arc = Get-ClusterArc $context
+                if (-not $arc['appId'] -or -not $arc['secret'] -or -not $query['resource']) {
+                    $PSCmdlet.WriteError((New-LabErrorRecord "No identity is available for resource '$($query['resource'])' on node '$($context.NodeName)'." 'IdentityNotFound' 'ObjectNotFound' $Uri))
+                    return
+                }
+                try {
+                    $token = Get-SecretToken -Context $context -Authority $lab.authorityEndpoint -TenantId $arc.tenantId -AppId $arc.appId -Secret $arc.secret -Scope $query['resource']
+                    [pscustomobject]@{ access_token = $token; token_type = 'Bearer'; resource = $query['resource'] }
+                }
+                catch { $PSCmdlet.WriteError((ConvertTo-ErrorRecord $_ 'IdentityTokenFailed' $Uri)) }
+            }
+            default { $PSCmdlet.WriteError((New-LabErrorRecord "Not found: /metadata/$path" 'NotFound' 'ObjectNotFound' $Uri)) }
+        }
+    }
+    finally { Exit-LabNodeCommand $context }
 }
 
 function Get-Date {
@@ -718,6 +845,9 @@ function Get-NodeArc([string] $NodeDir) {
 
 function Get-ArmToken($Context, $Arc, [string] $AccessToken, $Lab) {
     if ($AccessToken) { return $AccessToken }
+    if ($Context.Switches.arcManagedIdentity) {
+        throw (New-LabException "Arc integration on cluster '$($Context.Cluster.name)' uses the cluster's managed identity: pass -AccessToken (a token from the node's metadata endpoint)." 'InvalidArgument')
+    }
     if (-not $Arc['appId'] -or -not $Arc['secret']) {
         throw (New-LabException "Arc integration on cluster '$($Context.Cluster.name)' has no onboarding credentials. Run Initialize-AzureStackHCIArcIntegration with -AppId and -Secret, or pass -AccessToken." 'InvalidOperation')
     }
@@ -737,19 +867,24 @@ function Get-MachineUri($Lab, $Arc, [string] $NodeName) {
 function Get-AzureStackHCIArcIntegration {
     [CmdletBinding()]
     param()
-    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
-    if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
-    $arc = Get-ClusterArc $context
-    $nodes = [ordered]@{}
-    if ($arc.status -ne 'Disabled' -or ($context.Cluster.nodes | Where-Object { (Get-NodeArc $_.dir).status -ne 'Disabled' })) {
-        foreach ($node in $context.Cluster.nodes) { $nodes[$node.name] = (Get-NodeArc $node.dir).status }
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name $PSBoundParameters.Keys
+    try {
+        if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+        $arc = Get-ClusterArc $context
+        # Keys are lower-case computer names, values ArcStatus enums (real-world-evidence.md).
+        $nodes = @{}
+        if ($arc.status -ne 'Disabled' -or ($context.Cluster.nodes | Where-Object { (Get-NodeArc $_.dir).status -ne 'Disabled' })) {
+            foreach ($node in $context.Cluster.nodes) { $nodes[$node.name.ToLowerInvariant()] = [ArcStatus] (Get-NodeArc $node.dir).status }
+        }
+        [pscustomobject]@{
+            PSTypeName       = 'Microsoft.AzureStackHCI.ArcIntegration'
+            ClusterArcStatus = [ArcStatus] $arc.status
+            NodesArcStatus   = $nodes
+            # A cluster whose Arc uses its managed identity has no onboarding application.
+            ApplicationId    = if ($context.Switches.arcManagedIdentity) { '' } else { $arc['appId'] }
+        }
     }
-    [pscustomobject]@{
-        PSTypeName       = 'Microsoft.AzureStackHCI.ArcIntegration'
-        ClusterArcStatus = $arc.status
-        NodesArcStatus   = $nodes
-        ApplicationId    = $arc['appId']
-    }
+    finally { Exit-LabNodeCommand $context }
 }
 
 function Initialize-AzureStackHCIArcIntegration {
@@ -760,21 +895,37 @@ function Initialize-AzureStackHCIArcIntegration {
         [Parameter(Mandatory)] [string] $Region,
         [Parameter(Mandatory)] [string] $ResourceGroup,
         [string] $AppId,
-        $Secret,
-        [string] $Cloud = 'AzureCloud'
+        $Secret
     )
-    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
-    if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
-    if ($Secret -is [securestring]) { $Secret = [Net.NetworkCredential]::new('', $Secret).Password }
-    # The lab nodes know one cloud, the lab's; the name is kept as given.
-    Write-LabFile (Join-Path $context.ClusterDir 'arc.json') @{
-        status = 'Enabled'; tenantId = $TenantId; subscriptionId = $SubscriptionId; region = $Region; resourceGroup = $ResourceGroup
-        appId = $AppId; secret = [string] $Secret; cloud = $Cloud
+    # -Cloud only on node builds that have it (the noCloudParameter switch makes one without, as some real builds are).
+    dynamicparam {
+        $build = Read-LabFile (Join-Path $env:HCI_NODE_STATE 'switches.json')
+        if ($build -and $build['noCloudParameter']) { return }
+        $parameters = [Management.Automation.RuntimeDefinedParameterDictionary]::new()
+        $attributes = [Collections.ObjectModel.Collection[Attribute]]::new()
+        $attributes.Add([Management.Automation.ParameterAttribute]::new())
+        $parameters.Add('Cloud', [Management.Automation.RuntimeDefinedParameter]::new('Cloud', [string], $attributes))
+        $parameters
+    }
+    end {
+        $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name $PSBoundParameters.Keys
+        try {
+            if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+            if ($Secret -is [securestring]) { $Secret = [Net.NetworkCredential]::new('', $Secret).Password }
+            # The lab nodes know one cloud, the lab's; the name is kept as given.
+            Write-LabFile (Join-Path $context.ClusterDir 'arc.json') @{
+                status = 'Enabled'; tenantId = $TenantId; subscriptionId = $SubscriptionId; region = $Region; resourceGroup = $ResourceGroup
+                appId = $AppId; secret = [string] $Secret; cloud = if ($PSBoundParameters.ContainsKey('Cloud')) { $PSBoundParameters['Cloud'] } else { 'AzureCloud' }
+            }
+        }
+        finally { Exit-LabNodeCommand $context }
     }
 }
 
 function Enable-AzureStackHCIArcIntegration {
-    <# What the Arc agent's connect does: sign in and create or update Microsoft.HybridCompute/machines/<node>. #>
+    <# What installing the Arc agent and its connect do: take time (arcEnableSeconds), sign in and create or update
+       Microsoft.HybridCompute/machines/<node>, and say how it went in text as the agent does (MS 2.x reads
+       'Arc agent process succeeded to onboard machine'). arcEnableFailures makes the next K calls fail. #>
     [CmdletBinding()]
     param(
         [string] $AgentInstallerWebLink,
@@ -783,39 +934,51 @@ function Enable-AzureStackHCIArcIntegration {
         [string] $AgentExecutablePath,
         [string] $AccessToken
     )
-    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
-    if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
-    $arc = Get-ClusterArc $context
-    $registration = Read-LabFile (Join-Path $context.ClusterDir 'registration.json')
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name $PSBoundParameters.Keys
     try {
-        if ($arc.status -ne 'Enabled') {
-            throw (New-LabException "Arc integration is not initialized on cluster '$($context.Cluster.name)' (ClusterArcStatus is $($arc.status)). Run Initialize-AzureStackHCIArcIntegration first.")
-        }
-        if (-not $registration) {
-            throw (New-LabException "The cluster '$($context.Cluster.name)' is not registered with Azure; Arc integration needs the cluster resource.")
-        }
-        $lab = Get-LabConnection
-        $token = Get-ArmToken $context $arc $AccessToken $lab
-        $uri = Get-MachineUri $lab $arc $context.NodeName
-        $body = @{
-            location   = $arc.region
-            identity   = @{ type = 'SystemAssigned' }
-            properties = @{
-                parentClusterResourceId = $registration.resourceArmId
-                osName = 'windows'; osType = 'windows'; osVersion = $script:OsInfo.osVersion
-                machineFqdn = $context.Node.fqdn; clientPublicKey = $null; agentVersion = '1.45.0'; status = 'Connected'
+        if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+        $arc = Get-ClusterArc $context
+        $registration = Read-LabFile (Join-Path $context.ClusterDir 'registration.json')
+        try {
+            if ($arc.status -ne 'Enabled') {
+                throw (New-LabException "Arc integration is not initialized on cluster '$($context.Cluster.name)' (ClusterArcStatus is $($arc.status)). Run Initialize-AzureStackHCIArcIntegration first.")
             }
+            if (-not $registration) {
+                throw (New-LabException "The cluster '$($context.Cluster.name)' is not registered with Azure; Arc integration needs the cluster resource.")
+            }
+            if ([int] $context.Switches.arcEnableSeconds -gt 0) { Start-Sleep -Seconds ([int] $context.Switches.arcEnableSeconds) }
+            if ($null -ne $context.Switches.arcEnableFailures -and (Use-LabFailure $context 'arcEnableFailures')) {
+                throw (New-LabException "The Connected Machine agent could not be installed on '$($context.NodeName)' (lab switch arcEnableFailures)." 'ResourceUnavailable')
+            }
+            $lab = Get-LabConnection
+            $token = Get-ArmToken $context $arc $AccessToken $lab
+            $uri = Get-MachineUri $lab $arc $context.NodeName
+            $body = @{
+                location   = $arc.region
+                identity   = @{ type = 'SystemAssigned' }
+                properties = @{
+                    parentClusterResourceId = $registration.resourceArmId
+                    osName = 'windows'; osType = 'windows'; osVersion = $script:OsInfo.osVersion
+                    machineFqdn = $context.Node.fqdn; clientPublicKey = $null; agentVersion = '1.45.0'; status = 'Connected'
+                }
+            }
+            $response = Invoke-LabCloud -Context $context -Method Put -Uri $uri -Headers @{ Authorization = "Bearer $token" } -Json $body
+            if ($response.Status -ge 300) {
+                throw (New-LabException "Arc agent failed to onboard machine '$($context.NodeName)' (HTTP $($response.Status)): $(Get-CloudErrorText $response)" (Get-LabFailureCategory $response.Status))
+            }
+            $now = [DateTimeOffset]::UtcNow
+            Write-LabFile (Join-Path $context.NodeDir 'arc.json') @{
+                status = 'Enabled'; resourceId = $response.Body.id; enabledAt = $now.ToString('o')
+                reportAfter = $now.AddSeconds([int] $context.Switches.arcReportDelaySeconds).ToString('o')
+            }
+            "Arc agent process succeeded to onboard machine '$($context.NodeName)' as $($response.Body.id)."
         }
-        $response = Invoke-LabCloud -Context $context -Method Put -Uri $uri -Headers @{ Authorization = "Bearer $token" } -Json $body
-        if ($response.Status -ge 300) {
-            throw (New-LabException "Arc agent failed to onboard machine '$($context.NodeName)' (HTTP $($response.Status)): $(Get-CloudErrorText $response)" (Get-LabFailureCategory $response.Status))
+        catch {
+            "Arc agent process failed to onboard machine '$($context.NodeName)': $($_.Exception.Message)"
+            $PSCmdlet.WriteError((ConvertTo-ErrorRecord $_ 'EnableArcIntegrationFailed' $context.NodeName))
         }
-        Write-LabFile (Join-Path $context.NodeDir 'arc.json') @{ status = 'Enabled'; resourceId = $response.Body.id; enabledAt = [DateTimeOffset]::UtcNow.ToString('o') }
-        "Arc agent process succeeded to onboard machine '$($context.NodeName)' as $($response.Body.id)."
     }
-    catch {
-        $PSCmdlet.WriteError((ConvertTo-ErrorRecord $_ 'EnableArcIntegrationFailed' $context.NodeName))
-    }
+    finally { Exit-LabNodeCommand $context }
 }
 
 function Disable-AzureStackHCIArcIntegration {
@@ -826,41 +989,47 @@ function Disable-AzureStackHCIArcIntegration {
         [string] $AgentInstallerName,
         [string] $AgentExecutablePath
     )
-    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
-    if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
-    $nodeArc = Get-NodeArc $context.NodeDir
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name $PSBoundParameters.Keys
     try {
-        if ($nodeArc['resourceId']) {
-            $lab = Get-LabConnection
-            $arc = Get-ClusterArc $context
-            $token = Get-ArmToken $context $arc $AccessToken $lab
-            $uri = "$($lab.resourceManagerEndpoint.TrimEnd('/'))$($nodeArc.resourceId)?api-version=$script:HybridComputeApiVersion"
-            $response = Invoke-LabCloud -Context $context -Method Delete -Uri $uri -Headers @{ Authorization = "Bearer $token" }
-            if ($response.Status -ge 300 -and $response.Status -ne 404) {
-                throw (New-LabException "Arc agent failed to disconnect machine '$($context.NodeName)' (HTTP $($response.Status)): $(Get-CloudErrorText $response)" (Get-LabFailureCategory $response.Status))
+        if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+        $nodeArc = Get-NodeArc $context.NodeDir
+        try {
+            if ($nodeArc['resourceId']) {
+                $lab = Get-LabConnection
+                $arc = Get-ClusterArc $context
+                $token = Get-ArmToken $context $arc $AccessToken $lab
+                $uri = "$($lab.resourceManagerEndpoint.TrimEnd('/'))$($nodeArc.resourceId)?api-version=$script:HybridComputeApiVersion"
+                $response = Invoke-LabCloud -Context $context -Method Delete -Uri $uri -Headers @{ Authorization = "Bearer $token" }
+                if ($response.Status -ge 300 -and $response.Status -ne 404) {
+                    throw (New-LabException "Arc agent failed to disconnect machine '$($context.NodeName)' (HTTP $($response.Status)): $(Get-CloudErrorText $response)" (Get-LabFailureCategory $response.Status))
+                }
             }
+            Write-LabFile (Join-Path $context.NodeDir 'arc.json') @{ status = 'Disabled' }
         }
-        Write-LabFile (Join-Path $context.NodeDir 'arc.json') @{ status = 'Disabled' }
+        catch {
+            $PSCmdlet.WriteError((ConvertTo-ErrorRecord $_ 'DisableArcIntegrationFailed' $context.NodeName))
+        }
     }
-    catch {
-        $PSCmdlet.WriteError((ConvertTo-ErrorRecord $_ 'DisableArcIntegrationFailed' $context.NodeName))
-    }
+    finally { Exit-LabNodeCommand $context }
 }
 
 function Clear-AzureStackHCIArcIntegration {
     [CmdletBinding()]
     param([switch] $SetDisableInProgress)
-    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name
-    if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
-    $path = Join-Path $context.ClusterDir 'arc.json'
-    if ($SetDisableInProgress) {
-        $arc = Get-ClusterArc $context
-        $arc.status = 'DisableInProgress'
-        Write-LabFile $path $arc
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name $PSBoundParameters.Keys
+    try {
+        if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+        $path = Join-Path $context.ClusterDir 'arc.json'
+        if ($SetDisableInProgress) {
+            $arc = Get-ClusterArc $context
+            $arc.status = 'DisableInProgress'
+            Write-LabFile $path $arc
+        }
+        else {
+            Remove-Item $path -Force -ErrorAction SilentlyContinue
+        }
     }
-    else {
-        Remove-Item $path -Force -ErrorAction SilentlyContinue
-    }
+    finally { Exit-LabNodeCommand $context }
 }
 
 #endregion
@@ -872,5 +1041,5 @@ Export-ModuleMember -Function @(
     'Remove-AzureStackHCIRegistration',
     'Get-AzureStackHCIArcIntegration', 'Initialize-AzureStackHCIArcIntegration', 'Enable-AzureStackHCIArcIntegration',
     'Disable-AzureStackHCIArcIntegration', 'Clear-AzureStackHCIArcIntegration',
-    'Get-Item', 'Remove-Item', 'Import-PfxCertificate', 'Invoke-WebRequest', 'Get-Date'
+    'Get-Item', 'Remove-Item', 'Import-PfxCertificate', 'Invoke-WebRequest', 'Invoke-RestMethod', 'Get-Date'
 )
