@@ -40,4 +40,24 @@ public class NodeCommandCatalogueTests
         Assert.Equal(new[] { "Cloud" }, NodeCommandCatalogue.Get("Initialize-AzureStackHCIArcIntegration").FeatureDetected);
         Assert.Equal(new[] { "StatusCode" }, NodeCommandCatalogue.Get("Invoke-WebRequest").Select);
     }
+
+    [Fact]
+    public void Pipes_only_what_the_catalogue_says_the_node_pipes()
+    {
+        var resource = NodeCommandCatalogue.Invocation("Get-ClusterResource", new Dictionary<string, object?> { ["Name"] = "id" });
+        var piped = NodeCommandCatalogue.Piped(resource, "Get-ClusterParameter", new Dictionary<string, object?> { ["Name"] = "DnsSuffix" });
+
+        Assert.Same(resource, piped.Input);
+        Assert.Equal("Get-ClusterParameter", piped.Command);
+        var refused = Assert.Throws<ArgumentException>(() => NodeCommandCatalogue.Piped(NodeCommandCatalogue.Invocation("Get-Cluster"), "Get-ClusterParameter"));
+        Assert.Contains("is not piped into Get-ClusterParameter", refused.Message);
+    }
+
+    [Fact]
+    public void Names_the_paths_only_the_node_can_expand()
+    {
+        Assert.Equal(new[] { "AgentInstallerName", "AgentInstallerLogFile", "AgentExecutablePath" }, NodeCommandCatalogue.Get("Enable-AzureStackHCIArcIntegration").ExpandOnNode);
+        Assert.Empty(NodeCommandCatalogue.Get("Set-AzureStackHCIRegistration").ExpandOnNode);
+        Assert.Equal(new[] { "access_token" }, NodeCommandCatalogue.Get("Invoke-RestMethod").Select);
+    }
 }

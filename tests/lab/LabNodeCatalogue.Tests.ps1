@@ -28,6 +28,10 @@ BeforeDiscovery {
         'Disable-AzureStackHCIArcIntegration -AccessToken $v'
         'Clear-AzureStackHCIArcIntegration -SetDisableInProgress'
         'Clear-AzureStackHCIArcIntegration'
+        'Get-ItemProperty -Path HKLM:\Cluster -Name ClusterNameResource'
+        'Get-ClusterResource $v'
+        'Get-ClusterParameter DnsSuffix'
+        'Invoke-RestMethod -Uri $v -Method GET -UseBasicParsing -Headers $v -UseDefaultCredentials'
     ) | ForEach-Object { @{ Call = $_ } }
 
     # Calls no Microsoft caller makes, which the lab must refuse as a real node's binder would.

@@ -50,6 +50,18 @@ Describe 'Node calls' {
         $journal | Should -Not -Match ([regex]::Escape((Get-Content (Join-Path $lab.root "nodes/$($cluster.name)/arc.json") -Raw | ConvertFrom-Json).secret))
     }
 
+    It 'reaches the nodes by the cluster name resource''s DnsSuffix, as Microsoft does, else by the cluster''s Domain' {
+        (Register @{ EnableAzureArcServer = $false }).Result | Should -Be 'Success'
+
+        (Get-NodeCalls 'Get-ItemProperty').parameters | Sort-Object | Should -Be @('Name', 'Path')
+        (Get-NodeCalls 'Get-ClusterResource').parameters | Should -Be @('Name')
+        (Get-NodeCalls 'Get-ClusterParameter').parameters | Sort-Object | Should -Be @('InputObject', 'Name') -Because 'the resource is piped in on the node'
+
+        Reset-Lab
+        Set-LabNode $cluster.nodes[0] @{ failCommand = 'Get-ClusterParameter' }
+        (Register @{ EnableAzureArcServer = $false }).Result | Should -Be 'Success'
+    }
+
     It 'initializes Arc without -Cloud on a node build whose command lacks it' {
         Set-EveryNode @{ noCloudParameter = $true }
 

@@ -27,7 +27,9 @@ namespace NodeScriptTest {
             Names              = @('only')
         }
     }
-    function Invoke-NodeScript([string] $Command, [hashtable] $Parameters = @{}) { & $script -Command $Command -Parameters $Parameters }
+    function Invoke-NodeScript([string] $Command, [hashtable] $Parameters = @{}, [string[]] $ExpandOnNode, [string] $InputCommand, [hashtable] $InputParameters) {
+        & $script -Command $Command -Parameters $Parameters -ExpandOnNode $ExpandOnNode -InputCommand $InputCommand -InputParameters $InputParameters
+    }
     function Read-Output($Result) { $Result.Output | ForEach-Object { $_ | ConvertFrom-Json } }
 }
 
@@ -70,6 +72,25 @@ Describe 'The node script' {
         $result.Errors[0].Message | Should -Match '^Failed to register the cluster\.'
         $result.Errors[0].Message | Should -Match 'Service call failed\.'
         $result.Errors[0].Message | Should -Match 'AADSTS700016'
+    }
+
+    It 'pipes one command''s output into another on the node' {
+        function Get-Resource([string] $Name) { [pscustomobject]@{ Name = $Name; Id = 42 } }
+        function Get-Parameter([string] $Name, [Parameter(ValueFromPipeline)] $InputObject) { process { [pscustomobject]@{ Name = $Name; Value = "$($InputObject.Name):$($InputObject.Id)" } } }
+
+        $result = Read-Output (Invoke-NodeScript Get-Parameter @{ Name = 'DnsSuffix' } -InputCommand Get-Resource -InputParameters @{ Name = 'Cluster Name' })
+        $result.Name | Should -Be 'DnsSuffix'
+        $result.Value | Should -Be 'Cluster Name:42'
+    }
+
+    It 'expands environment variables only in the parameters named, on the node' {
+        function Get-Paths([string] $Path, [string] $Secret) { "$Path|$Secret" }
+        $env:NODE_SCRIPT_TEST = 'expanded'
+        try {
+            Read-Output (Invoke-NodeScript Get-Paths @{ Path = '%NODE_SCRIPT_TEST%\agent.msi'; Secret = '%NODE_SCRIPT_TEST%' } -ExpandOnNode Path) |
+                Should -Be 'expanded\agent.msi|%NODE_SCRIPT_TEST%'
+        }
+        finally { Remove-Item env:NODE_SCRIPT_TEST }
     }
 
     It 'runs the command without prompts or progress, and with the parameters given' {

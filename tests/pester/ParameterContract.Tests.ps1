@@ -27,6 +27,10 @@ BeforeDiscovery {
             'UserName String __AllParameterSets - Optional'
             'KeyFilePath String __AllParameterSets - Optional'
             'ThrottleLimit Int32 __AllParameterSets - Optional'
+            'UseSSL SwitchParameter __AllParameterSets - Optional'
+            'Port Int32 __AllParameterSets - Optional'
+            'Authentication AuthenticationMechanism __AllParameterSets - Optional'
+            'SessionOption PSSessionOption __AllParameterSets - Optional'
         )
         'Get-AzStackHCIEnvironment' = @(
             'Name String[] __AllParameterSets 0 Optional ByPropertyName Aliases:EnvironmentName'
@@ -49,6 +53,7 @@ BeforeDiscovery {
             'LogsDirectory String __AllParameterSets 14 Optional'
             'RepairRegistration SwitchParameter __AllParameterSets - Optional'
             'EnableAzureArcServer SwitchParameter __AllParameterSets - Optional'
+            'ArcTimeout TimeSpan __AllParameterSets - Optional'
             'GraphAccessToken String __AllParameterSets - Optional'
             'UseDeviceAuthentication SwitchParameter __AllParameterSets - Optional'
             'ServicePrincipalCredential PSCredential __AllParameterSets - Optional'
@@ -58,6 +63,10 @@ BeforeDiscovery {
             'UserName String __AllParameterSets - Optional'
             'KeyFilePath String __AllParameterSets - Optional'
             'ThrottleLimit Int32 __AllParameterSets - Optional'
+            'UseSSL SwitchParameter __AllParameterSets - Optional'
+            'Port Int32 __AllParameterSets - Optional'
+            'Authentication AuthenticationMechanism __AllParameterSets - Optional'
+            'SessionOption PSSessionOption __AllParameterSets - Optional'
             'IsWAC SwitchParameter __AllParameterSets - Optional'
         )
         'Test-AzStackHCIConnection' = @(
@@ -70,6 +79,10 @@ BeforeDiscovery {
             'UserName String __AllParameterSets - Optional'
             'KeyFilePath String __AllParameterSets - Optional'
             'ThrottleLimit Int32 __AllParameterSets - Optional'
+            'UseSSL SwitchParameter __AllParameterSets - Optional'
+            'Port Int32 __AllParameterSets - Optional'
+            'Authentication AuthenticationMechanism __AllParameterSets - Optional'
+            'SessionOption PSSessionOption __AllParameterSets - Optional'
         )
         'Unregister-AzStackHCI' = @(
             'SubscriptionId String __AllParameterSets 0 Optional ByPropertyName'
@@ -94,6 +107,10 @@ BeforeDiscovery {
             'UserName String __AllParameterSets - Optional'
             'KeyFilePath String __AllParameterSets - Optional'
             'ThrottleLimit Int32 __AllParameterSets - Optional'
+            'UseSSL SwitchParameter __AllParameterSets - Optional'
+            'Port Int32 __AllParameterSets - Optional'
+            'Authentication AuthenticationMechanism __AllParameterSets - Optional'
+            'SessionOption PSSessionOption __AllParameterSets - Optional'
             'IsWAC SwitchParameter __AllParameterSets - Optional'
         )
     }

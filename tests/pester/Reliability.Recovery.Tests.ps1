@@ -12,8 +12,9 @@ BeforeDiscovery {
         @{ Point = 'the nodes enable Arc'; Journal = 'node'; Pattern = '^Enable-AzureStackHCIArcIntegration$' }
     )
     $unregisterPoints = @(
-        @{ Point = 'the cluster resource is deleted'; Journal = 'arm'; Pattern = '^DELETE .*/Microsoft.AzureStackHCI/clusters/[^/]+$' }
+        # In Microsoft's order: the nodes forget the registration before the resource goes.
         @{ Point = 'the nodes remove their registration'; Journal = 'node'; Pattern = '^Remove-AzureStackHCIRegistration$' }
+        @{ Point = 'the cluster resource is deleted'; Journal = 'arm'; Pattern = '^DELETE .*/Microsoft.AzureStackHCI/clusters/[^/]+$' }
         @{ Point = 'the applications are deleted'; Journal = 'graph'; Pattern = '^DELETE /v1.0/applications/[^/]+$' }
     )
 }
@@ -25,7 +26,9 @@ BeforeAll {
     $register = $entry + @{ SubscriptionId = $lab.subscriptionId; Region = 'eastus' }
     $commands = @{
         Register   = "Register-AzStackHCI -SubscriptionId '$($lab.subscriptionId)' -Region eastus -ComputerName '$($cluster.nodes[0])' -EnvironmentName '$($lab.environmentName)' -LogsDirectory '$TestDrive'"
-        Unregister = "Unregister-AzStackHCI -ComputerName '$($cluster.nodes[0])' -EnvironmentName '$($lab.environmentName)' -LogsDirectory '$TestDrive' -Confirm:`$false"
+        # With the resource's names, as the failure message says to re-run: once the nodes have forgotten the
+        # registration, they are what finds the resource (9115 asks for them, as Microsoft's does).
+        Unregister = "Unregister-AzStackHCI -SubscriptionId '$($lab.subscriptionId)' -ResourceName '$($cluster.name)' -ComputerName '$($cluster.nodes[0])' -EnvironmentName '$($lab.environmentName)' -LogsDirectory '$TestDrive' -Confirm:`$false"
     }
 
     function Get-NewJournalHits([string] $Journal, [string] $Pattern, [int] $Skip) {
@@ -96,7 +99,6 @@ Describe 'Reliability: Unregister killed at each step' -Tag 'Reliability' {
     }
 
     It 'ends, re-run, with everything registration made gone' {
-        # Once the nodes have forgotten the registration, 9115 asks for the resource's names, as Microsoft's does.
         $names = @{ SubscriptionId = $lab.subscriptionId; ResourceName = $cluster.name }
         (Unregister-AzStackHCI @entry @names -Confirm:$false -WarningAction SilentlyContinue -ErrorAction Stop).Result | Should -Be 'Success'
         $after = Get-CloudInventory

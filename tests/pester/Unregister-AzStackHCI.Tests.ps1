@@ -100,7 +100,7 @@ Describe 'Unregister-AzStackHCI' {
         (Get-NodeRegistration).RegistrationStatus | Should -Be @('Registered', 'Registered', 'Registered')
     }
 
-    It 'leaves the nodes registered when Azure fails midway, and a re-run finishes' {
+    It 'unregisters the nodes before the resource, and when Azure then refuses the resource, the re-run it names finishes' {
         Register
         # 409, as when a lock keeps the resource: not worth retrying.
         Set-LabFaults @(@{ service = 'arm'; method = 'DELETE'; path = "clusters/$($cluster.name)(\?|$)"; status = 409 })
@@ -108,13 +108,13 @@ Describe 'Unregister-AzStackHCI' {
         $failed = Unregister-AzStackHCI @entry -Confirm:$false -WarningAction SilentlyContinue -ErrorVariable problem -ErrorAction SilentlyContinue
 
         $failed.Result | Should -Be 'Failed'
-        $failed.Details | Should -Match 'To finish, fix the cause and run: Unregister-AzStackHCI'
+        $failed.Details | Should -Match 'To finish, fix the cause and run: Unregister-AzStackHCI -SubscriptionId \S+ -ResourceGroupName \S+ -ResourceName \S+'
         $problem[0].FullyQualifiedErrorId | Should -Match 'Conflict,Az.StackHCI.Commands.UnregisterAzStackHCICommand'
-        (Get-NodeRegistration).RegistrationStatus | Should -Be @('Registered', 'Registered', 'Registered')
+        (Get-NodeRegistration).RegistrationStatus | Should -Be @('NotYet', 'NotYet', 'NotYet') -Because 'the nodes go first, as Microsoft and the docs do it'
         Get-ArmStatus "$($resourceId)?api-version=2024-04-01" | Should -Be 200
 
         Set-LabFaults @()
-        (Unregister).Result | Should -Be 'Success'
+        (Unregister @{ SubscriptionId = $lab.subscriptionId; ResourceGroupName = $group; ResourceName = $cluster.name }).Result | Should -Be 'Success'
         Get-ArmStatus "$($resourceId)?api-version=2024-04-01" | Should -Be 404
         (Get-NodeRegistration).RegistrationStatus | Should -Be @('NotYet', 'NotYet', 'NotYet')
     }

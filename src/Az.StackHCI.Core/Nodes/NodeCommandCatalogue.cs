@@ -9,9 +9,10 @@ namespace Az.StackHCI.Core.Nodes
     /// <summary>One command the module runs on a node, as NodeCommandCatalogue.json declares it.</summary>
     public sealed class NodeCommandSpec
     {
-        internal NodeCommandSpec(string name, bool repeatable, IReadOnlyDictionary<string, string> parameters, IReadOnlyCollection<string> featureDetected, IReadOnlyList<string> select, IReadOnlyList<string> expandOnNode)
+        internal NodeCommandSpec(string name, bool repeatable, IReadOnlyDictionary<string, string> parameters, IReadOnlyCollection<string> featureDetected, IReadOnlyList<string> select, IReadOnlyList<string> expandOnNode, IReadOnlyCollection<string> pipelineInput)
         {
             ExpandOnNode = expandOnNode;
+            PipelineInput = pipelineInput;
             Name = name;
             Repeatable = repeatable;
             Parameters = parameters;
@@ -35,15 +36,19 @@ namespace Az.StackHCI.Core.Nodes
 
         /// <summary>Parameters whose %VARIABLE%s the node expands: paths that only the node can spell (%windir%, %ProgramFiles%).</summary>
         public IReadOnlyList<string> ExpandOnNode { get; }
+
+        /// <summary>Commands whose output may be piped into this one on the node, as Microsoft's callers pipe them.</summary>
+        public IReadOnlyCollection<string> PipelineInput { get; }
     }
 
     /// <summary>A call of a catalogued command with parameters it has: the only thing a node session runs.</summary>
     public sealed class NodeInvocation
     {
-        internal NodeInvocation(NodeCommandSpec spec, IReadOnlyDictionary<string, object?> parameters)
+        internal NodeInvocation(NodeCommandSpec spec, IReadOnlyDictionary<string, object?> parameters, NodeInvocation? input = null)
         {
             Spec = spec;
             Parameters = parameters;
+            Input = input;
         }
 
         public NodeCommandSpec Spec { get; }
@@ -51,6 +56,9 @@ namespace Az.StackHCI.Core.Nodes
         public string Command => Spec.Name;
 
         public IReadOnlyDictionary<string, object?> Parameters { get; }
+
+        /// <summary>An invocation whose output the node pipes into this command (objects that cannot travel, such as a cluster resource).</summary>
+        public NodeInvocation? Input { get; }
     }
 
     /// <summary>
@@ -88,6 +96,18 @@ namespace Az.StackHCI.Core.Nodes
             return new NodeInvocation(spec, given);
         }
 
+        /// <summary><paramref name="input"/>'s output piped into <paramref name="command"/> on the node, where the catalogue allows it.</summary>
+        public static NodeInvocation Piped(NodeInvocation input, string command, IReadOnlyDictionary<string, object?>? parameters = null)
+        {
+            var invocation = Invocation(command, parameters);
+            if (!invocation.Spec.PipelineInput.Contains(input.Command, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new ArgumentException($"{input.Command} is not piped into {command} (see NodeCommandCatalogue.json).", nameof(input));
+            }
+
+            return new NodeInvocation(invocation.Spec, invocation.Parameters, input);
+        }
+
         private static IReadOnlyDictionary<string, NodeCommandSpec> Load()
         {
             using var stream = typeof(NodeCommandCatalogue).Assembly.GetManifestResourceStream("Az.StackHCI.Core.Nodes.NodeCommandCatalogue.json")
@@ -101,7 +121,7 @@ namespace Az.StackHCI.Core.Nodes
                 var parameters = entry.GetProperty("parameters").EnumerateObject()
                     .ToDictionary(p => p.Name, p => p.Value.GetString() ?? "", StringComparer.OrdinalIgnoreCase);
                 specs[command.Name] = new NodeCommandSpec(command.Name, entry.GetProperty("repeatable").GetBoolean(), parameters,
-                    Strings(entry, "featureDetected"), Strings(entry, "select"), Strings(entry, "expandOnNode"));
+                    Strings(entry, "featureDetected"), Strings(entry, "select"), Strings(entry, "expandOnNode"), Strings(entry, "pipelineInput"));
             }
 
             return specs;

@@ -127,6 +127,31 @@ namespace Az.StackHCI.Core.Nodes
             return new ClusterInfo(String(cluster, "Name") ?? "", String(cluster, "Domain") ?? "", String(cluster, "Id") ?? "");
         }
 
+        /// <summary>
+        /// The DNS suffix of the cluster's nodes as Microsoft reads it (MS 2.x Get-ClusterDNSSuffix): the cluster name
+        /// resource's DnsSuffix parameter, which differs from Get-Cluster's Domain in disjoint namespaces; null when the
+        /// node cannot tell (the caller then uses Domain).
+        /// </summary>
+        public static async Task<string?> GetDnsSuffixAsync(INodeSession node, CancellationToken cancellationToken)
+        {
+            var key = await node.InvokeAsync(NodeCommandCatalogue.Invocation("Get-ItemProperty",
+                new Dictionary<string, object?> { ["Path"] = @"HKLM:\Cluster", ["Name"] = "ClusterNameResource" }), cancellationToken).ConfigureAwait(false);
+            var resource = key.Succeeded ? Objects(key).Select(o => String(o, "ClusterNameResource")).FirstOrDefault(r => !string.IsNullOrEmpty(r)) : null;
+            if (resource is null)
+            {
+                return null;
+            }
+
+            var parameter = await node.InvokeAsync(NodeCommandCatalogue.Piped(
+                NodeCommandCatalogue.Invocation("Get-ClusterResource", new Dictionary<string, object?> { ["Name"] = resource }),
+                "Get-ClusterParameter", new Dictionary<string, object?> { ["Name"] = "DnsSuffix" }), cancellationToken).ConfigureAwait(false);
+            return parameter.Succeeded ? Objects(parameter).Select(o => String(o, "Value")).FirstOrDefault(v => !string.IsNullOrEmpty(v)) : null;
+        }
+
+        private static IEnumerable<JsonElement> Objects(NodeCommandResult result) =>
+            result.OutputJson.Select(json => { using var document = JsonDocument.Parse(json); return document.RootElement.Clone(); })
+                .Where(o => o.ValueKind == JsonValueKind.Object);
+
         public static async Task<IReadOnlyList<ClusterNodeInfo>> GetClusterNodesAsync(INodeSession node, CancellationToken cancellationToken) =>
             (await Run(node, "Get-ClusterNode", Empty, cancellationToken).ConfigureAwait(false))
                 .Select(n => new ClusterNodeInfo(String(n, "Name") ?? "", String(n, "State") ?? ""))

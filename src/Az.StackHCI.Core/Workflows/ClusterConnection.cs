@@ -77,7 +77,8 @@ namespace Az.StackHCI.Core.Workflows
                 }
 
                 var up = members.Where(m => !down.Contains(m.Name)).ToList();
-                var names = up.Select(m => string.IsNullOrEmpty(cluster.Domain) ? m.Name : $"{m.Name}.{cluster.Domain}").ToList();
+                var suffix = await NodeCommands.GetDnsSuffixAsync(entry, cancellationToken).ConfigureAwait(false) ?? cluster.Domain;
+                var names = up.Select(m => string.IsNullOrEmpty(suffix) ? m.Name : $"{m.Name}.{suffix}").ToList();
                 reporter.Verbose($"Cluster {cluster.Name} has node(s) {string.Join(", ", names)}; opening a session to each.");
                 // The entry node's own session serves that node too: one remote PowerShell fewer to start.
                 bool IsEntry(int i) => string.Equals(entry.ComputerName, up[i].Name, StringComparison.OrdinalIgnoreCase)

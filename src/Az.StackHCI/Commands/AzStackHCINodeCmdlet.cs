@@ -1,4 +1,7 @@
+using System.Linq;
 using System.Management.Automation;
+using System.Management.Automation.Remoting;
+using System.Management.Automation.Runspaces;
 using Az.StackHCI.Remoting;
 
 namespace Az.StackHCI.Commands
@@ -22,6 +25,24 @@ namespace Az.StackHCI.Commands
         [ValidateRange(1, 64)]
         public int ThrottleLimit { get; set; } = 16;
 
+        /// <summary>WinRM over HTTPS to the nodes (port 5986 unless -Port says otherwise).</summary>
+        [Parameter]
+        public SwitchParameter UseSSL { get; set; }
+
+        /// <summary>The nodes' WinRM or SSH port (default: the transport's own).</summary>
+        [Parameter]
+        [ValidateRange(1, 65535)]
+        public int Port { get; set; }
+
+        /// <summary>WinRM authentication to the nodes, as New-PSSession's (default: Negotiate).</summary>
+        [Parameter]
+        public AuthenticationMechanism Authentication { get; set; }
+
+        /// <summary>WinRM session options (default: the caller's $PSSessionOption, as New-PSSession uses it).</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public PSSessionOption? SessionOption { get; set; }
+
         /// <summary>True when -WhatIf is in force (given, or through $WhatIfPreference).</summary>
         protected bool IsWhatIf => MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf)
             ? ((SwitchParameter)whatIf).IsPresent
@@ -44,6 +65,12 @@ namespace Az.StackHCI.Commands
             {
                 Refuse("SshParametersNotForWinRM", UserName is not null ? "UserName" : "KeyFilePath", "-UserName and -KeyFilePath are for SSH sessions; with WinRM use -Credential, or add -Transport SSH.");
             }
+
+            var winRmOnly = new[] { nameof(UseSSL), nameof(Authentication), nameof(SessionOption) }.FirstOrDefault(MyInvocation.BoundParameters.ContainsKey);
+            if (ssh && winRmOnly is not null)
+            {
+                Refuse("WinRMParametersNotForSsh", winRmOnly, $"-{winRmOnly} is for WinRM sessions; over SSH the SSH configuration (ssh_config) sets how to connect, or add -Transport WSMan.");
+            }
         }
 
         /// <summary>A connector for this command's nodes; disposing it closes every session it opened.</summary>
@@ -54,6 +81,10 @@ namespace Az.StackHCI.Commands
                 UserName = UserName,
                 KeyFilePath = KeyFilePath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(KeyFilePath),
                 Credential = credential,
+                UseSsl = UseSSL,
+                Port = MyInvocation.BoundParameters.ContainsKey(nameof(Port)) ? Port : (int?)null,
+                Authentication = MyInvocation.BoundParameters.ContainsKey(nameof(Authentication)) ? Authentication : (AuthenticationMechanism?)null,
+                SessionOption = SessionOption ?? CallerSessionOption(),
             };
             if (Transport != NodeTransport.Default)
             {
@@ -62,6 +93,14 @@ namespace Az.StackHCI.Commands
 
             return new PowerShellNodeConnector(settings, ThrottleLimit);
         }
+
+        /// <summary>The caller's $PSSessionOption preference, which New-PSSession would use in the caller's own session.</summary>
+        private PSSessionOption? CallerSessionOption() => GetVariableValue("PSSessionOption") switch
+        {
+            PSSessionOption option => option,
+            PSObject { BaseObject: PSSessionOption wrapped } => wrapped,
+            _ => null,
+        };
 
         /// <summary>Where a command's log goes: the given folder, else the current one.</summary>
         protected string LogsPath(string? logsDirectory) => logsDirectory is null

@@ -1,7 +1,7 @@
 # Runs one command on a node and sends back only plain values, so no node type has to survive the trip. Real nodes
 # run it in Windows PowerShell 5.1 (WinRM) or pwsh 7 (SSH), where the OS module's objects arrive deserialized through
 # the Windows PowerShell compatibility session: nothing newer than 5.1 may be used here.
-param([string] $Command, [hashtable] $Parameters, [string[]] $Select, [string[]] $ExpandOnNode)
+param([string] $Command, [hashtable] $Parameters, [string[]] $Select, [string[]] $ExpandOnNode, [string] $InputCommand, [hashtable] $InputParameters)
 
 # Nothing on the node may wait for a prompt or spend time drawing progress nobody sees.
 $ProgressPreference = 'SilentlyContinue'
@@ -59,7 +59,9 @@ $watch = [Diagnostics.Stopwatch]::StartNew()
 try {
     # The error stream, not -ErrorVariable: that also collects errors a script command caught and handled itself.
     $ErrorActionPreference = 'Continue'
-    foreach ($item in @(& $Command @Parameters 2>&1)) {
+    # A command fed by another's output on the node (objects such as a cluster resource cannot travel).
+    $run = if ($InputCommand) { { & $InputCommand @InputParameters | & $Command @Parameters } } else { { & $Command @Parameters } }
+    foreach ($item in @(& $run 2>&1)) {
         if ($item -is [System.Management.Automation.ErrorRecord]) { $failures.Add($item) }
         elseif ($Select) { $output += , ($item | Select-Object -Property $Select) }   # only what the module reads (a probe's status, not its body)
         else { $output += , $item }

@@ -35,29 +35,7 @@ namespace Az.StackHCI.Remoting
         {
             using var shell = PowerShell.Create();
             shell.RunspacePool = _pool;
-            shell.AddCommand("New-PSSession");
-            if (_settings.UseSsh)
-            {
-                shell.AddParameter("HostName", computerName).AddParameter("ConnectingTimeout", _settings.ConnectingTimeoutMilliseconds);
-                if (_settings.UserName is not null)
-                {
-                    shell.AddParameter("UserName", _settings.UserName);
-                }
-
-                if (_settings.KeyFilePath is not null)
-                {
-                    shell.AddParameter("KeyFilePath", _settings.KeyFilePath);
-                }
-            }
-            else
-            {
-                shell.AddParameter("ComputerName", computerName);
-                if (_settings.Credential is not null)
-                {
-                    shell.AddParameter("Credential", _settings.Credential);
-                }
-            }
-
+            shell.AddCommand("New-PSSession").AddParameters(SessionParameters(_settings, computerName));
             Collection<PSObject> output;
             try
             {
@@ -77,6 +55,41 @@ namespace Az.StackHCI.Remoting
             var session = new PowerShellNodeSession(computerName, output[0], _pool, closed => _open.TryRemove(closed, out _));
             _open[session] = true;
             return session;
+        }
+
+        /// <summary>
+        /// New-PSSession's parameters for one node: -HostName (SSH: -UserName, -KeyFilePath, -Port) or -ComputerName
+        /// (WinRM: -Credential, -UseSSL, -Port, -Authentication, -SessionOption), each only when given.
+        /// </summary>
+        internal static Dictionary<string, object> SessionParameters(NodeConnectionSettings settings, string computerName)
+        {
+            var parameters = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
+            void Add(string name, object? value)
+            {
+                if (value is not null)
+                {
+                    parameters[name] = value;
+                }
+            }
+
+            if (settings.UseSsh)
+            {
+                Add("HostName", computerName);
+                Add("ConnectingTimeout", settings.ConnectingTimeoutMilliseconds);
+                Add("UserName", settings.UserName);
+                Add("KeyFilePath", settings.KeyFilePath);
+            }
+            else
+            {
+                Add("ComputerName", computerName);
+                Add("Credential", settings.Credential);
+                Add("UseSSL", settings.UseSsl ? new SwitchParameter(true) : null);
+                Add("Authentication", settings.Authentication);
+                Add("SessionOption", settings.SessionOption);
+            }
+
+            Add("Port", settings.Port);
+            return parameters;
         }
 
         /// <summary>Closes every session still open (work abandoned by Ctrl+C included), then the pool.</summary>
@@ -123,10 +136,15 @@ namespace Az.StackHCI.Remoting
 
         public async Task<NodeCommandResult> InvokeAsync(NodeInvocation invocation, CancellationToken cancellationToken)
         {
-            var table = new Hashtable(StringComparer.OrdinalIgnoreCase);
-            foreach (var parameter in invocation.Parameters)
+            static Hashtable Table(IReadOnlyDictionary<string, object?> parameters)
             {
-                table[parameter.Key] = parameter.Value;
+                var table = new Hashtable(StringComparer.OrdinalIgnoreCase);
+                foreach (var parameter in parameters)
+                {
+                    table[parameter.Key] = parameter.Value;
+                }
+
+                return table;
             }
 
             using var shell = PowerShell.Create();
@@ -134,7 +152,11 @@ namespace Az.StackHCI.Remoting
             shell.AddCommand("Invoke-Command")
                 .AddParameter("Session", _session)
                 .AddParameter("ScriptBlock", ScriptBlock.Create(RemoteScript.Value))
-                .AddParameter("ArgumentList", new object[] { invocation.Command, table, invocation.Spec.Select.ToArray(), invocation.Spec.ExpandOnNode.ToArray() });
+                .AddParameter("ArgumentList", new object?[]
+                {
+                    invocation.Command, Table(invocation.Parameters), invocation.Spec.Select.ToArray(), invocation.Spec.ExpandOnNode.ToArray(),
+                    invocation.Input?.Command, invocation.Input is null ? null : Table(invocation.Input.Parameters),
+                });
             Collection<PSObject> results;
             await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
             try

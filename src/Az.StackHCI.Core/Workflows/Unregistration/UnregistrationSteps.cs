@@ -151,13 +151,7 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
         /// </summary>
         private async Task<IReadOnlyList<string>> DisableOnNodesAsync(CancellationToken cancellationToken)
         {
-            if (_survey.Arc is { ClusterArcStatus: var clusterStatus } && string.Equals(clusterStatus, "Disabled", StringComparison.OrdinalIgnoreCase))
-            {
-                Reporter.Verbose("Azure Arc is disabled on the cluster; no node to disable.");
-                return Array.Empty<string>();
-            }
-
-            var enabled = new HashSet<string>(_survey.ArcEnabledNodes, StringComparer.OrdinalIgnoreCase);
+            var enabled = new HashSet<string>(_survey.NodesToDisable, StringComparer.OrdinalIgnoreCase);
             var managedIdentity = _survey.Arc is not null && string.IsNullOrEmpty(_survey.Arc.ApplicationId);
             var members = _context.Cluster.Members;
             var indexes = Enumerable.Range(0, members.Count).Where(i => enabled.Contains(members[i])).ToList();

@@ -44,6 +44,10 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
         public IReadOnlyList<string> ArcEnabledNodes =>
             Arc is null ? Array.Empty<string>() : Arc.NodesArcStatus.Where(n => !string.Equals(n.Value, "Disabled", StringComparison.OrdinalIgnoreCase)).Select(n => n.Key).ToList();
 
+        /// <summary>The nodes Arc is disabled on: those not Disabled, none when the cluster's Arc is Disabled (MS 2.x).</summary>
+        public IReadOnlyList<string> NodesToDisable =>
+            Arc is not null && string.Equals(Arc.ClusterArcStatus, "Disabled", StringComparison.OrdinalIgnoreCase) ? Array.Empty<string>() : ArcEnabledNodes;
+
         public bool HasArc => ArcSettings is not null || ArcApp is not null || ArcRoleAssignments.Count > 0 || ArcEnabledNodes.Count > 0
             || (Arc is not null && !string.Equals(Arc.ClusterArcStatus, "Disabled", StringComparison.OrdinalIgnoreCase));
 
@@ -102,9 +106,9 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
             var plan = new List<string>();
             if (HasArc)
             {
-                if (ArcEnabledNodes.Count > 0)
+                if (NodesToDisable.Count > 0)
                 {
-                    plan.Add($"Disable Azure Arc integration on node(s) {string.Join(", ", ArcEnabledNodes)} (and delete Arc machines still linked to the cluster)");
+                    plan.Add($"Disable Azure Arc integration on node(s) {string.Join(", ", NodesToDisable)} (and delete Arc machines still linked to the cluster)");
                 }
 
                 if (ArcSettings is not null)
@@ -129,17 +133,17 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
                 return plan;
             }
 
-            if (ClusterResource is not null)
-            {
-                plan.Add($"Delete the Azure Stack HCI resource {target.ResourceId}");
-            }
-
             if (NodeState.IsRegistered)
             {
                 plan.Add($"Remove the registration from cluster {context.Cluster.Cluster.Name}");
             }
 
             plan.Add($"Remove the registration certificates from node(s) {string.Join(", ", context.Cluster.Members)}");
+            if (ClusterResource is not null)
+            {
+                plan.Add($"Delete the Azure Stack HCI resource {target.ResourceId}");
+            }
+
             plan.AddRange(ClusterApps.Select(a => $"Delete the Azure AD application {a.DisplayName} ({a.AppId})"));
             if (IsOurs(ClusterGroup))
             {

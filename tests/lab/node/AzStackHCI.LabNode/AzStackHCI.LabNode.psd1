@@ -6,7 +6,7 @@
     Description       = 'Lab emulation of the node-side commands of an Azure Stack HCI node (FailoverClusters and AzureStackHCI modules). Loaded in the remote sessions of the lab nodes only.'
     PowerShellVersion = '7.4'
     FunctionsToExport = @(
-        'Get-Cluster', 'Get-ClusterNode',
+        'Get-Cluster', 'Get-ClusterNode', 'Get-ClusterResource', 'Get-ClusterParameter', 'Get-ItemProperty',
         'Get-AzureStackHCI', 'New-AzureStackHCIRegistrationCertificate', 'Set-AzureStackHCIRegistrationCertificate',
         'Remove-AzureStackHCIRegistrationCertificate', 'Set-AzureStackHCIRegistration', 'Sync-AzureStackHCI',
         'Remove-AzureStackHCIRegistration',

@@ -507,6 +507,88 @@ function Get-ClusterNode {
     finally { Exit-LabNodeCommand $context }
 }
 
+function Get-ClusterNameResourceId($Cluster) {
+    <# The id of the cluster's network name resource ("Cluster Name"), stable per cluster. #>
+    [guid]::new([Security.Cryptography.MD5]::HashData([Text.Encoding]::UTF8.GetBytes("ClusterNameResource:$($Cluster.id)"))).ToString()
+}
+
+function Get-ItemProperty {
+    <# Get-ItemProperty, plus the cluster's registry hive HKLM:\Cluster (ClusterNameResource); every other path goes to
+       Microsoft.PowerShell.Management\Get-ItemProperty unchanged. #>
+    [CmdletBinding(DefaultParameterSetName = 'Path')]
+    param(
+        [Parameter(ParameterSetName = 'Path', Mandatory, Position = 0, ValueFromPipelineByPropertyName)] [string[]] $Path,
+        [Parameter(ParameterSetName = 'LiteralPath', Mandatory, ValueFromPipelineByPropertyName)] [Alias('PSPath', 'LP')] [string[]] $LiteralPath,
+        [Parameter(Position = 1)] [Alias('PSProperty')] [string[]] $Name,
+        [string] $Filter, [string[]] $Include, [string[]] $Exclude, [pscredential] $Credential
+    )
+    $paths = if ($PSCmdlet.ParameterSetName -eq 'LiteralPath') { $LiteralPath } else { $Path }
+    if (-not ($paths | Where-Object { $_ -match '^(?:HKLM:|Registry::HKEY_LOCAL_MACHINE)[\\/]+Cluster[\\/]*$' })) {
+        Microsoft.PowerShell.Management\Get-ItemProperty @PSBoundParameters
+        return
+    }
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name $PSBoundParameters.Keys
+    try {
+        if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+        $values = [ordered]@{ ClusterName = $context.Cluster.name; ClusterNameResource = Get-ClusterNameResourceId $context.Cluster }
+        $properties = [ordered]@{}
+        foreach ($key in $values.Keys) { if (-not $Name -or $Name -contains $key) { $properties[$key] = $values[$key] } }
+        foreach ($missing in @($Name | Where-Object { $_ -notin $values.Keys })) {
+            $exception = [Management.Automation.PSArgumentException]::new("Property $missing does not exist at path HKEY_LOCAL_MACHINE\Cluster.")
+            $PSCmdlet.WriteError([Management.Automation.ErrorRecord]::new($exception, 'System.Management.Automation.PSArgumentException,Microsoft.PowerShell.Commands.GetItemPropertyCommand', 'InvalidArgument', $missing))
+        }
+        if ($properties.Count -gt 0) {
+            $properties.PSPath = 'Microsoft.PowerShell.Core\Registry::HKEY_LOCAL_MACHINE\Cluster'
+            [pscustomobject]$properties
+        }
+    }
+    finally { Exit-LabNodeCommand $context }
+}
+
+function Get-ClusterResource {
+    <# The cluster's resources; the lab knows its network name resource, "Cluster Name", found by name or id. #>
+    [CmdletBinding()]
+    param([Parameter(Position = 0)] [string[]] $Name, [Parameter(ValueFromPipeline)] [psobject] $InputObject, [string] $Cluster)
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name $PSBoundParameters.Keys
+    try {
+        if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+        $id = Get-ClusterNameResourceId $context.Cluster
+        foreach ($wanted in @(if ($Name) { $Name } else { 'Cluster Name' })) {
+            if ($wanted -ne 'Cluster Name' -and $wanted -ne $id) {
+                $PSCmdlet.WriteError((New-LabErrorRecord "The cluster resource '$wanted' could not be found." 'ClusterResourceNotFound' 'ObjectNotFound' $wanted))
+                continue
+            }
+            [pscustomobject]@{
+                PSTypeName = 'Microsoft.FailoverClusters.PowerShell.ClusterResource'
+                Name = 'Cluster Name'; Id = $id; ResourceType = 'Network Name'; OwnerGroup = 'Cluster Group'; State = 'Online'; Cluster = $context.Cluster.name
+            }
+        }
+    }
+    finally { Exit-LabNodeCommand $context }
+}
+
+function Get-ClusterParameter {
+    <# A cluster resource's private parameters: the network name resource's DnsName and DnsSuffix (the nodes' DNS suffix). #>
+    [CmdletBinding()]
+    param([Parameter(Position = 0)] [string[]] $Name, [Parameter(ValueFromPipeline)] [psobject] $InputObject, [string] $Cluster)
+    process {
+        $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name $PSBoundParameters.Keys
+        try {
+            if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+            if (-not $InputObject -or $InputObject.Id -ne (Get-ClusterNameResourceId $context.Cluster)) {
+                $PSCmdlet.WriteError((New-LabErrorRecord 'Pipe in the cluster resource whose parameters to read (Get-ClusterResource | Get-ClusterParameter).' 'InputObjectRequired' 'InvalidArgument' $InputObject))
+                return
+            }
+            $values = [ordered]@{ DnsName = $context.Cluster.name; DnsSuffix = $context.Cluster.domain }
+            foreach ($key in $values.Keys) {
+                if ($Name -and $Name -notcontains $key) { continue }
+                [pscustomobject]@{ ClusterObject = $InputObject.Name; Name = $key; IsReadOnly = $false; ParameterType = 'String'; Value = $values[$key] }
+            }
+        }
+        finally { Exit-LabNodeCommand $context }
+    }
+}
+
 #endregion
 
 #region AzureStackHCI registration
@@ -895,31 +977,31 @@ function Initialize-AzureStackHCIArcIntegration {
         [Parameter(Mandatory)] [string] $Region,
         [Parameter(Mandatory)] [string] $ResourceGroup,
         [string] $AppId,
-        $Secret
+        $Secret,
+        [string] $Cloud = 'AzureCloud'
     )
-    # -Cloud only on node builds that have it (the noCloudParameter switch makes one without, as some real builds are).
-    dynamicparam {
-        $build = Read-LabFile (Join-Path $env:HCI_NODE_STATE 'switches.json')
-        if ($build -and $build['noCloudParameter']) { return }
-        $parameters = [Management.Automation.RuntimeDefinedParameterDictionary]::new()
-        $attributes = [Collections.ObjectModel.Collection[Attribute]]::new()
-        $attributes.Add([Management.Automation.ParameterAttribute]::new())
-        $parameters.Add('Cloud', [Management.Automation.RuntimeDefinedParameter]::new('Cloud', [string], $attributes))
-        $parameters
-    }
-    end {
-        $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name $PSBoundParameters.Keys
-        try {
-            if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
-            if ($Secret -is [securestring]) { $Secret = [Net.NetworkCredential]::new('', $Secret).Password }
-            # The lab nodes know one cloud, the lab's; the name is kept as given.
-            Write-LabFile (Join-Path $context.ClusterDir 'arc.json') @{
-                status = 'Enabled'; tenantId = $TenantId; subscriptionId = $SubscriptionId; region = $Region; resourceGroup = $ResourceGroup
-                appId = $AppId; secret = [string] $Secret; cloud = if ($PSBoundParameters.ContainsKey('Cloud')) { $PSBoundParameters['Cloud'] } else { 'AzureCloud' }
-            }
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name $PSBoundParameters.Keys
+    try {
+        if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+        if ($Secret -is [securestring]) { $Secret = [Net.NetworkCredential]::new('', $Secret).Password }
+        # The lab nodes know one cloud, the lab's; the name is kept as given.
+        Write-LabFile (Join-Path $context.ClusterDir 'arc.json') @{
+            status = 'Enabled'; tenantId = $TenantId; subscriptionId = $SubscriptionId; region = $Region; resourceGroup = $ResourceGroup
+            appId = $AppId; secret = [string] $Secret; cloud = if ($PSBoundParameters.ContainsKey('Cloud')) { $Cloud } else { 'AzureCloud' }
         }
-        finally { Exit-LabNodeCommand $context }
     }
+    finally { Exit-LabNodeCommand $context }
+}
+
+# Some node builds' Initialize-AzureStackHCIArcIntegration has no -Cloud (MS 2.x detects it); the noCloudParameter
+# switch makes this node such a build, from the next session on: the same command, its -Cloud cut out.
+if ($env:HCI_NODE_STATE -and (Read-LabFile (Join-Path $env:HCI_NODE_STATE 'switches.json'))?['noCloudParameter']) {
+    $initialize = ${function:Initialize-AzureStackHCIArcIntegration}.Ast
+    $parameters = @($initialize.Body.ParamBlock.Parameters)
+    $cloud = [array]::IndexOf(@($parameters | ForEach-Object { $_.Name.VariablePath.UserPath }), 'Cloud')
+    $text = $initialize.Extent.Text
+    $offset = $initialize.Extent.StartOffset
+    . ([scriptblock]::Create($text.Remove($parameters[$cloud - 1].Extent.EndOffset - $offset, $parameters[$cloud].Extent.EndOffset - $parameters[$cloud - 1].Extent.EndOffset)))
 }
 
 function Enable-AzureStackHCIArcIntegration {
@@ -1035,7 +1117,7 @@ function Clear-AzureStackHCIArcIntegration {
 #endregion
 
 Export-ModuleMember -Function @(
-    'Get-Cluster', 'Get-ClusterNode',
+    'Get-Cluster', 'Get-ClusterNode', 'Get-ClusterResource', 'Get-ClusterParameter', 'Get-ItemProperty',
     'Get-AzureStackHCI', 'New-AzureStackHCIRegistrationCertificate', 'Set-AzureStackHCIRegistrationCertificate',
     'Remove-AzureStackHCIRegistrationCertificate', 'Set-AzureStackHCIRegistration', 'Sync-AzureStackHCI',
     'Remove-AzureStackHCIRegistration',
