@@ -130,13 +130,14 @@ Describe 'Lab nodes' -Skip:(-not $IsLinux) {
 
         It 'keeps each node''s private keys to itself' {
             $other = $certificates['node2'].Thumbprint
-            $err = $null
-            Invoke-Command -Session ($sessions | Where-Object ComputerName -EQ 'node1') {
+            # Read on the node: the reason is in the inner exception, as with the OS's registration cmdlets.
+            $reasons = Invoke-Command -Session ($sessions | Where-Object ComputerName -EQ 'node1') {
                 Set-AzureStackHCIRegistrationCertificate -ServiceEndpoint https://127.0.0.1:1/eastus/ -BillingServiceApiScope https://127.0.0.1:1/ `
-                    -AADAuthority https://127.0.0.1:1/ -AppId 'a' -TenantId 't' -CloudId 'c' -CertificateThumbprint $using:other
-            } -ErrorVariable err -ErrorAction SilentlyContinue
-            $err.Count | Should -Be 1
-            $err[0].Exception.Message | Should -Match "thumbprint '$other' is not in the certificate store of node 'node1'"
+                    -AADAuthority https://127.0.0.1:1/ -AppId 'a' -TenantId 't' -CloudId 'c' -CertificateThumbprint $using:other 2>&1 |
+                    Where-Object { $_ -is [Management.Automation.ErrorRecord] } | ForEach-Object { $_.Exception.InnerException.Detail.Error }
+            }
+            @($reasons).Count | Should -Be 1
+            $reasons | Should -Match "thumbprint '$other' is not in the certificate store of node 'node1'"
         }
 
         It 'writes node errors as the OS does: non-terminating, terminating with -ErrorAction Stop' {
@@ -221,8 +222,7 @@ Describe 'Lab nodes' -Skip:(-not $IsLinux) {
             function Get-RegistrationFailure($Session, [hashtable] $Arguments) {
                 Invoke-Command -Session $Session {
                     param($r)
-                    Set-AzureStackHCIRegistrationCertificate @r -ErrorVariable failed -ErrorAction SilentlyContinue
-                    foreach ($record in $failed) {
+                    foreach ($record in @(Set-AzureStackHCIRegistrationCertificate @r 2>&1 | Where-Object { $_ -is [Management.Automation.ErrorRecord] })) {
                         [pscustomobject]@{ Message = $record.Exception.Message; Detail = $record.Exception.InnerException.Detail.Error; Category = $record.CategoryInfo.Category.ToString() }
                     }
                 } -ArgumentList $Arguments
@@ -231,7 +231,7 @@ Describe 'Lab nodes' -Skip:(-not $IsLinux) {
 
         It 'gets a token with a node''s certificate only after the certificate was added to the application' {
             $failure = Get-RegistrationFailure $node.node1 $registration
-            $failure.Count | Should -Be 1
+            @($failure).Count | Should -Be 1
             $failure.Message | Should -Not -Match 'AADSTS' -Because 'as on a real node, the record''s own message is generic'
             $failure.Detail | Should -Match 'AADSTS700027'
             $failure.Category | Should -Be 'AuthenticationError'

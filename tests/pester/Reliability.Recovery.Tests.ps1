@@ -12,10 +12,15 @@ BeforeDiscovery {
         @{ Point = 'the nodes enable Arc'; Journal = 'node'; Pattern = '^Enable-AzureStackHCIArcIntegration$' }
     )
     $unregisterPoints = @(
-        # In Microsoft's order: the nodes forget the registration before the resource goes.
-        @{ Point = 'the nodes remove their registration'; Journal = 'node'; Pattern = '^Remove-AzureStackHCIRegistration$' }
-        @{ Point = 'the cluster resource is deleted'; Journal = 'arm'; Pattern = '^DELETE .*/Microsoft.AzureStackHCI/clusters/[^/]+$' }
-        @{ Point = 'the applications are deleted'; Journal = 'graph'; Pattern = '^DELETE /v1.0/applications/[^/]+$' }
+        # In Microsoft's order: the nodes forget the registration before the resource goes. Where the next call follows
+        # at once, Then slows it, so the kill lands before it (the lab drops a delayed request whose caller is gone).
+        @{ Point = 'the nodes remove their registration'; Journal = 'node'; Pattern = '^Remove-AzureStackHCIRegistration$'; Then = $null }
+        @{ Point = 'the cluster resource is deleted'; Journal = 'arm'; Pattern = '^DELETE .*/Microsoft.AzureStackHCI/clusters/[^/]+$'
+            Then = @{ service = 'graph'; method = 'DELETE'; path = '^/v1\.0/applications/'; latencyMs = 5000 }
+        }
+        @{ Point = 'the applications are deleted'; Journal = 'graph'; Pattern = '^DELETE /v1.0/applications/[^/]+$'
+            Then = @{ service = 'arm'; path = '(?i)/resourceGroups/[^/?]+(/resources)?(\?|$)'; latencyMs = 5000 }
+        }
     )
 }
 
@@ -95,7 +100,9 @@ Describe 'Reliability: Unregister killed at each step' -Tag 'Reliability' {
     }
 
     It 'is killed when <Point>' -ForEach $unregisterPoints {
-        Stop-CommandAt Unregister $Journal $Pattern | Should -Be 'killed'
+        if ($Then) { Set-LabFaults @($Then) }
+        try { Stop-CommandAt Unregister $Journal $Pattern | Should -Be 'killed' }
+        finally { Set-LabFaults @() }
     }
 
     It 'ends, re-run, with everything registration made gone' {
