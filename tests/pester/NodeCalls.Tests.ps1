@@ -98,6 +98,26 @@ Describe 'Node calls' {
         Get-ConnectedNodes | Should -Be ($cluster.nodes | Sort-Object)
     }
 
+    It 'shows a node in perNodeDetails after its own periodic sync, when nobody runs Sync-AzureStackHCI' {
+        (Register).Result | Should -Be 'Success'
+        $node = $cluster.nodes[2]
+        Invoke-Command -HostName $node -ScriptBlock { Disable-AzureStackHCIArcIntegration -ErrorAction Stop }
+        Invoke-Command -HostName $cluster.nodes[0] -ScriptBlock { Sync-AzureStackHCI -ErrorAction Stop }
+        Get-ConnectedNodes | Should -Not -Contain $node
+        Set-LabNode $node @{ periodicSyncSeconds = 3 }
+        Clear-LabJournals
+
+        Invoke-Command -HostName $node -ScriptBlock { Enable-AzureStackHCIArcIntegration -ErrorAction Stop } | Should -Match 'succeeded to onboard'
+        Get-ConnectedNodes | Should -Not -Contain $node -Because 'the machine exists, but Azure learns of it only from a sync'
+
+        # The node syncs by itself a few seconds later; a minute is far more than it needs on a busy machine.
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        # Its journal line is written when the sync has ended, just after Azure shows the node.
+        while (-not ((Get-ConnectedNodes) -contains $node -and (Get-NodeCalls 'Sync-AzureStackHCI')) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 500 }
+        Get-ConnectedNodes | Should -Contain $node
+        (Get-NodeCalls 'Sync-AzureStackHCI').node | Should -Be @($node)
+    }
+
     It 'rides out directory replication by the cloud text a registration cmdlet carries only in its inner exception' {
         Invoke-LabControl PUT replication @{ delayMs = 4000 } | Out-Null
 

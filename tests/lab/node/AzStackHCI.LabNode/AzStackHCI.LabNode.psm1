@@ -57,6 +57,7 @@ function Get-LabNodeContext {
     $switches = @{
         down = $false; latencyMs = 0; noConnectivity = $false; clockSkewSeconds = 0; failCommand = $null; failCount = $null; failDropsSession = $false
         noCloudParameter = $false; arcEnableSeconds = 2; arcEnableFailures = $null; arcReportDelaySeconds = 0; arcManagedIdentity = $false
+        periodicSyncSeconds = $null
     }
     $saved = Read-LabFile (Join-Path $env:HCI_NODE_STATE 'switches.json')
     if ($saved) { foreach ($key in $saved.Keys) { $switches[$key] = $saved[$key] } }
@@ -1053,6 +1054,7 @@ function Enable-AzureStackHCIArcIntegration {
                 status = 'Enabled'; resourceId = $response.Body.id; enabledAt = $now.ToString('o')
                 reportAfter = $now.AddSeconds([int] $context.Switches.arcReportDelaySeconds).ToString('o')
             }
+            if ([int] $context.Switches.periodicSyncSeconds -gt 0) { Start-LabPeriodicSync $context ([int] $context.Switches.periodicSyncSeconds) $now }
             "Arc agent process succeeded to onboard machine '$($context.NodeName)' as $($response.Body.id)."
         }
         catch {
@@ -1061,6 +1063,23 @@ function Enable-AzureStackHCIArcIntegration {
         }
     }
     finally { Exit-LabNodeCommand $context }
+}
+
+function Start-LabPeriodicSync($Context, [int] $Seconds, [DateTimeOffset] $EnabledAt) {
+    <# The node's own sync, some time after its agent connected, as a real node syncs on a timer: a process of its own
+       (setsid) that outlives the session, and does nothing if the node's Arc changed meanwhile (or the lab was reset). #>
+    $arcFile = Join-Path $Context.NodeDir 'arc.json'
+    $script = @"
+Start-Sleep -Seconds $Seconds
+`$arc = if (Test-Path '$arcFile') { Get-Content '$arcFile' -Raw | ConvertFrom-Json }
+if (`$arc -and [DateTimeOffset] `$arc.enabledAt -eq [DateTimeOffset] '$($EnabledAt.ToString('o'))') {
+    Import-Module AzStackHCI.LabNode
+    Sync-AzureStackHCI -ErrorAction SilentlyContinue
+}
+"@
+    $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($script))
+    Start-Process -FilePath setsid -ArgumentList (Join-Path $PSHOME 'pwsh'), '-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded `
+        -RedirectStandardOutput (Join-Path $Context.NodeDir 'periodic-sync.log') -RedirectStandardError (Join-Path $Context.NodeDir 'periodic-sync.err') | Out-Null
 }
 
 function Disable-AzureStackHCIArcIntegration {
