@@ -11,13 +11,13 @@ namespace Az.StackHCI.Core.Nodes
     {
         internal NodeCommandSpec(string name, bool repeatable, IReadOnlyDictionary<string, string> parameters, IReadOnlyCollection<string> featureDetected, IReadOnlyList<string> select, IReadOnlyList<string> expandOnNode, IReadOnlyCollection<string> pipelineInput)
         {
-            ExpandOnNode = expandOnNode;
-            PipelineInput = pipelineInput;
             Name = name;
             Repeatable = repeatable;
             Parameters = parameters;
             FeatureDetected = featureDetected;
             Select = select;
+            ExpandOnNode = expandOnNode;
+            PipelineInput = pipelineInput;
         }
 
         public string Name { get; }

@@ -134,8 +134,8 @@ namespace Az.StackHCI.Core.Nodes
         /// </summary>
         public static async Task<string?> GetDnsSuffixAsync(INodeSession node, CancellationToken cancellationToken)
         {
-            var key = await node.InvokeAsync(NodeCommandCatalogue.Invocation("Get-ItemProperty",
-                new Dictionary<string, object?> { ["Path"] = @"HKLM:\Cluster", ["Name"] = "ClusterNameResource" }), cancellationToken).ConfigureAwait(false);
+            var key = await Invoke(node, "Get-ItemProperty",
+                new Dictionary<string, object?> { ["Path"] = @"HKLM:\Cluster", ["Name"] = "ClusterNameResource" }, cancellationToken).ConfigureAwait(false);
             var resource = key.Succeeded ? Objects(key).Select(o => String(o, "ClusterNameResource")).FirstOrDefault(r => !string.IsNullOrEmpty(r)) : null;
             if (resource is null)
             {
@@ -179,7 +179,7 @@ namespace Az.StackHCI.Core.Nodes
         /// </summary>
         public static async Task<ArcIntegrationState?> GetArcIntegrationAsync(INodeSession node, CancellationToken cancellationToken)
         {
-            var result = await node.InvokeAsync(NodeCommandCatalogue.Invocation("Get-AzureStackHCIArcIntegration"), cancellationToken).ConfigureAwait(false);
+            var result = await Invoke(node, "Get-AzureStackHCIArcIntegration", null, cancellationToken).ConfigureAwait(false);
             if (result.Errors.Any(e => e.ErrorId.StartsWith("CommandNotFoundException", StringComparison.OrdinalIgnoreCase)))
             {
                 return null;
@@ -241,44 +241,27 @@ namespace Az.StackHCI.Core.Nodes
                 ["Headers"] = new Dictionary<string, string> { ["metadata"] = "true" },
                 ["UseDefaultCredentials"] = true,
             };
-            var result = await node.InvokeAsync(NodeCommandCatalogue.Invocation("Invoke-RestMethod", parameters), cancellationToken).ConfigureAwait(false);
-            if (!result.Succeeded)
-            {
-                return null;
-            }
-
-            return result.OutputJson.Select(json => { using var document = JsonDocument.Parse(json); return document.RootElement.ValueKind == JsonValueKind.Object ? String(document.RootElement, "access_token") : null; })
-                .FirstOrDefault(t => !string.IsNullOrEmpty(t));
+            var result = await Invoke(node, "Invoke-RestMethod", parameters, cancellationToken).ConfigureAwait(false);
+            return result.Succeeded ? Objects(result).Select(o => String(o, "access_token")).FirstOrDefault(t => !string.IsNullOrEmpty(t)) : null;
         }
 
-        /// <summary>
-        /// Initialize-AzureStackHCIArcIntegration on the entry node; <c>-Cloud</c> only where the node's command has it
-        /// (some builds lack it), detected as Microsoft's 2.x module does.
-        /// </summary>
-        public static async Task InitializeArcIntegrationAsync(INodeSession node, IReadOnlyDictionary<string, object?> parameters, string cloud, CancellationToken cancellationToken)
-        {
-            var withCloud = parameters.ToDictionary(p => p.Key, p => p.Value);
-            if (await HasParameterAsync(node, "Initialize-AzureStackHCIArcIntegration", "Cloud", cancellationToken).ConfigureAwait(false))
-            {
-                withCloud["Cloud"] = cloud;
-            }
-
-            await Run(node, "Initialize-AzureStackHCIArcIntegration", withCloud, cancellationToken).ConfigureAwait(false);
-        }
+        /// <summary>Initialize-AzureStackHCIArcIntegration on the entry node; its <c>-Cloud</c> is feature-detected (some builds lack it).</summary>
+        public static Task InitializeArcIntegrationAsync(INodeSession node, IReadOnlyDictionary<string, object?> parameters, CancellationToken cancellationToken) =>
+            Run(node, "Initialize-AzureStackHCIArcIntegration", parameters, cancellationToken);
 
         /// <summary>Enable-AzureStackHCIArcIntegration on one node with Microsoft's parameters; the result as the node wrote it.</summary>
         public static Task<NodeCommandResult> EnableArcIntegrationAsync(INodeSession node, string? accessToken, CancellationToken cancellationToken) =>
-            node.InvokeAsync(NodeCommandCatalogue.Invocation("Enable-AzureStackHCIArcIntegration", new Dictionary<string, object?>
+            Invoke(node, "Enable-AzureStackHCIArcIntegration", new Dictionary<string, object?>
             {
                 ["AgentInstallerWebLink"] = ArcAgentPaths.InstallerWebLink,
                 ["AgentInstallerName"] = ArcAgentPaths.InstallerName,
                 ["AgentInstallerLogFile"] = ArcAgentPaths.InstallerLogFile,
                 ["AgentExecutablePath"] = ArcAgentPaths.ExecutablePath,
                 ["AccessToken"] = accessToken,
-            }), cancellationToken);
+            }, cancellationToken);
 
         /// <summary>Whether the node's <paramref name="command"/> has <paramref name="parameter"/> (Get-Command -ParameterName).</summary>
-        public static async Task<bool> HasParameterAsync(INodeSession node, string command, string parameter, CancellationToken cancellationToken)
+        private static async Task<bool> HasParameterAsync(INodeSession node, string command, string parameter, CancellationToken cancellationToken)
         {
             var result = await node.InvokeAsync(NodeCommandCatalogue.Invocation("Get-Command", new Dictionary<string, object?> { ["Name"] = command, ["ParameterName"] = parameter }), cancellationToken).ConfigureAwait(false);
             if (result.Errors.Any(e => !e.ErrorId.StartsWith("CommandParameterNotFound", StringComparison.OrdinalIgnoreCase)))
@@ -301,7 +284,7 @@ namespace Az.StackHCI.Core.Nodes
         public static async Task<(bool Succeeded, string Detail, TimeSpan Elapsed)> ProbeAsync(INodeSession node, Uri uri, CancellationToken cancellationToken)
         {
             var parameters = new Dictionary<string, object?> { ["Uri"] = uri.AbsoluteUri, ["UseBasicParsing"] = true, ["TimeoutSec"] = 30, ["Method"] = "Get" };
-            var result = await node.InvokeAsync(NodeCommandCatalogue.Invocation("Invoke-WebRequest", parameters), cancellationToken).ConfigureAwait(false);
+            var result = await Invoke(node, "Invoke-WebRequest", parameters, cancellationToken).ConfigureAwait(false);
             if (!result.Succeeded)
             {
                 return (false, string.Join(" ", result.Errors.Select(e => e.Message)), result.Elapsed);
@@ -399,7 +382,7 @@ namespace Az.StackHCI.Core.Nodes
         /// <summary>The certificates at these Certificate-provider paths (<c>Get-Item</c>, wildcards allowed); a path without a match is "not found", not a failure.</summary>
         private static async Task<IReadOnlyList<NodeCertificate>> GetCertificatesAsync(INodeSession node, string[] paths, CancellationToken cancellationToken)
         {
-            var result = await node.InvokeAsync(NodeCommandCatalogue.Invocation("Get-Item", new Dictionary<string, object?> { ["Path"] = paths }), cancellationToken).ConfigureAwait(false);
+            var result = await Invoke(node, "Get-Item", new Dictionary<string, object?> { ["Path"] = paths }, cancellationToken).ConfigureAwait(false);
             var errors = result.Errors.Where(e => !IsPathNotFound(e)).ToList();
             if (errors.Count > 0)
             {
@@ -462,9 +445,30 @@ namespace Az.StackHCI.Core.Nodes
 
         private static readonly IReadOnlyDictionary<string, object?> Empty = new Dictionary<string, object?>();
 
+        /// <summary>
+        /// Runs a catalogued command; a parameter the catalogue marks feature-detected is passed only where the node's
+        /// command has it (MS 2.x: <c>(Get-Command …).Parameters.ContainsKey('Cloud')</c>).
+        /// </summary>
+        private static async Task<NodeCommandResult> Invoke(INodeSession node, string command, IReadOnlyDictionary<string, object?>? parameters, CancellationToken cancellationToken)
+        {
+            var given = parameters ?? Empty;
+            var spec = NodeCommandCatalogue.Get(command);
+            var supported = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+            foreach (var parameter in given)
+            {
+                if (parameter.Value is null || !spec.FeatureDetected.Contains(parameter.Key, StringComparer.OrdinalIgnoreCase)
+                    || await HasParameterAsync(node, command, parameter.Key, cancellationToken).ConfigureAwait(false))
+                {
+                    supported[parameter.Key] = parameter.Value;
+                }
+            }
+
+            return await node.InvokeAsync(NodeCommandCatalogue.Invocation(command, supported), cancellationToken).ConfigureAwait(false);
+        }
+
         private static async Task<IReadOnlyList<JsonElement>> Run(INodeSession node, string command, IReadOnlyDictionary<string, object?> parameters, CancellationToken cancellationToken)
         {
-            var result = await node.InvokeAsync(NodeCommandCatalogue.Invocation(command, parameters), cancellationToken).ConfigureAwait(false);
+            var result = await Invoke(node, command, parameters, cancellationToken).ConfigureAwait(false);
             if (!result.Succeeded)
             {
                 throw new NodeCommandException(node.ComputerName, command, result.Errors);

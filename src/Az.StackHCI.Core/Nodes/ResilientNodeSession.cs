@@ -11,8 +11,8 @@ namespace Az.StackHCI.Core.Nodes
     /// <summary>
     /// A node session that rides out what a node does once: a command failing on a busy or unreachable service, or
     /// the session dropping (reopened before the next command). Only commands the catalogue marks repeatable are
-    /// repeated: reads, and writes that set a state rather than add one. Creating a certificate is never repeated (each call makes
-    /// another), nor is a connectivity probe (its failure is the answer). Failures another layer already waits out
+    /// repeated: reads, and writes that set a state rather than add one. Creating a certificate is never repeated
+    /// (each call makes another), nor is a connectivity probe (its failure is the answer). Failures another layer already waits out
     /// (directory replication, categories such as InvalidOperation or AuthenticationError) are not retried here.
     /// </summary>
     internal sealed class ResilientNodeSession : INodeSession
@@ -39,7 +39,6 @@ namespace Az.StackHCI.Core.Nodes
         }
 
         public string ComputerName => _session.ComputerName;
-
 
         internal static bool IsTransient(NodeCommandResult result) =>
             !result.Succeeded && result.Errors.All(e => TransientCategories.Contains(e.Category));

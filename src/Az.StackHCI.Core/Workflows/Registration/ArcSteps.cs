@@ -217,11 +217,11 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 ["ResourceGroup"] = _plan.ResourceGroup,
                 ["AppId"] = appId,
                 ["Secret"] = secret,
+                ["Cloud"] = _context.Environment.Name == Environments.BuiltInEnvironments.AzureCanary ? Environments.BuiltInEnvironments.AzureCloud : _context.Environment.Name,
             };
-            var cloud = _context.Environment.Name == Environments.BuiltInEnvironments.AzureCanary ? Environments.BuiltInEnvironments.AzureCloud : _context.Environment.Name;
             try
             {
-                await NodeCommands.InitializeArcIntegrationAsync(_context.Cluster.Entry, initialize, cloud, cancellationToken).ConfigureAwait(false);
+                await NodeCommands.InitializeArcIntegrationAsync(_context.Cluster.Entry, initialize, cancellationToken).ConfigureAwait(false);
             }
             catch (NodeCommandException ex)
             {

@@ -1003,6 +1003,7 @@ if ($env:HCI_NODE_STATE -and (Read-LabFile (Join-Path $env:HCI_NODE_STATE 'switc
     $text = $initialize.Extent.Text
     $offset = $initialize.Extent.StartOffset
     . ([scriptblock]::Create($text.Remove($parameters[$cloud - 1].Extent.EndOffset - $offset, $parameters[$cloud].Extent.EndOffset - $parameters[$cloud - 1].Extent.EndOffset)))
+    Remove-Variable initialize, parameters, cloud, text, offset
 }
 
 function Enable-AzureStackHCIArcIntegration {
