@@ -4,17 +4,30 @@
 
 BeforeDiscovery {
     # Where to kill, read from the journals: the request journal (service, method and path) or the nodes' one (command).
+    # Each point's Then slows the call that follows it, so the kill lands before the command ends however long the
+    # journal takes to show the point (the lab drops a delayed request whose caller is gone).
     $registerPoints = @(
-        @{ Point = 'the cluster application is created'; Journal = 'graph'; Pattern = '^POST /v1.0/applications$' }
-        @{ Point = 'the cluster resource is created'; Journal = 'arm'; Pattern = '^PUT .*/Microsoft.AzureStackHCI/clusters/[^/]+$' }
-        @{ Point = 'the nodes make their certificates'; Journal = 'node'; Pattern = '^New-AzureStackHCIRegistrationCertificate$' }
-        @{ Point = 'the Arc secret is added'; Journal = 'graph'; Pattern = '^POST /v1.0/applications/[^/]+/addPassword$' }
-        @{ Point = 'the nodes enable Arc'; Journal = 'node'; Pattern = '^Enable-AzureStackHCIArcIntegration$' }
+        @{ Point = 'the cluster application is created'; Journal = 'graph'; Pattern = '^POST /v1.0/applications$'
+            Then = @{ service = 'graph'; method = 'GET'; path = '^/v1\.0/servicePrincipals'; latencyMs = 5000 }
+        }
+        @{ Point = 'the cluster resource is created'; Journal = 'arm'; Pattern = '^PUT .*/Microsoft.AzureStackHCI/clusters/[^/]+$'
+            Then = @{ service = 'arm'; method = 'GET'; path = '(?i)/Microsoft\.AzureStackHCI/clusters/[^/?]+(\?|$)'; latencyMs = 5000 }
+        }
+        @{ Point = 'the nodes make their certificates'; Journal = 'node'; Pattern = '^New-AzureStackHCIRegistrationCertificate$'
+            Then = @{ service = 'graph'; method = 'PATCH'; path = '^/v1\.0/applications/'; latencyMs = 5000 }
+        }
+        @{ Point = 'the Arc secret is added'; Journal = 'graph'; Pattern = '^POST /v1.0/applications/[^/]+/addPassword$'
+            Then = @{ service = 'arm'; method = 'PUT'; path = '(?i)/Microsoft\.Authorization/roleAssignments/'; latencyMs = 5000 }
+        }
+        @{ Point = 'the nodes enable Arc'; Journal = 'node'; Pattern = '^Enable-AzureStackHCIArcIntegration$'
+            Then = @{ service = 'arm'; method = 'GET'; path = '(?i)/arcSettings/default(\?|$)'; latencyMs = 5000 }
+        }
     )
     $unregisterPoints = @(
-        # In Microsoft's order: the nodes forget the registration before the resource goes. Where the next call follows
-        # at once, Then slows it, so the kill lands before it (the lab drops a delayed request whose caller is gone).
-        @{ Point = 'the nodes remove their registration'; Journal = 'node'; Pattern = '^Remove-AzureStackHCIRegistration$'; Then = $null }
+        # In Microsoft's order: the nodes forget the registration before the resource goes.
+        @{ Point = 'the nodes remove their registration'; Journal = 'node'; Pattern = '^Remove-AzureStackHCIRegistration$'
+            Then = @{ service = 'arm'; method = 'DELETE'; path = '(?i)/Microsoft\.AzureStackHCI/clusters/[^/?]+(\?|$)'; latencyMs = 5000 }
+        }
         @{ Point = 'the cluster resource is deleted'; Journal = 'arm'; Pattern = '^DELETE .*/Microsoft.AzureStackHCI/clusters/[^/]+$'
             Then = @{ service = 'graph'; method = 'DELETE'; path = '^/v1\.0/applications/'; latencyMs = 5000 }
         }
@@ -37,17 +50,25 @@ BeforeAll {
     }
 
     function Get-NewJournalHits([string] $Journal, [string] $Pattern, [int] $Skip) {
-        if ($Journal -eq 'node') {
-            @(Get-LabNodeJournal | Select-Object -Skip $Skip | Where-Object { $_.command -match $Pattern })
+        <# Entries after the first $Skip that match; only those are parsed, so a long journal costs no more to watch. #>
+        foreach ($entry in Read-JournalLines $Journal | Select-Object -Skip $Skip) {
+            try { $line = $entry | ConvertFrom-Json } catch { continue }   # a line still being written
+            $text = if ($Journal -eq 'node') { $line.command } elseif ($line.service -eq $Journal) { "$($line.method) $($line.path)" }
+            if ($text -match $Pattern) { $line }
         }
-        else {
-            @(Get-LabJournal | Select-Object -Skip $Skip | Where-Object { $_.service -eq $Journal -and "$($_.method) $($_.path)" -match $Pattern })
-        }
+    }
+
+    function Read-JournalLines([string] $Journal) {
+        $path = if ($Journal -eq 'node') { Get-LabNodeJournalPath } else { $lab.journal }
+        if (-not (Test-Path $path)) { return }
+        $stream = [IO.File]::Open($path, 'Open', 'Read', 'ReadWrite')
+        try { ([IO.StreamReader]::new($stream)).ReadToEnd() -split "`n" | Where-Object { $_ } }
+        finally { $stream.Dispose() }
     }
 
     function Stop-CommandAt([string] $Command, [string] $Journal, [string] $Pattern) {
         <# Runs the command in a new pwsh and kills that process (SIGKILL) as soon as the journal shows the point. #>
-        $skip = if ($Journal -eq 'node') { @(Get-LabNodeJournal).Count } else { @(Get-LabJournal).Count }
+        $skip = @(Read-JournalLines $Journal).Count
         $script = Join-Path $TestDrive "crash-$([guid]::NewGuid().ToString('N')).ps1"
         Set-Content $script @"
 `$ErrorActionPreference = 'Stop'
@@ -79,7 +100,9 @@ Describe 'Reliability: Register killed at each step' -Tag 'Reliability' {
     }
 
     It 'is killed when <Point>' -ForEach $registerPoints {
-        Stop-CommandAt Register $Journal $Pattern | Should -Be 'killed'
+        Set-LabFaults @($Then)
+        try { Stop-CommandAt Register $Journal $Pattern | Should -Be 'killed' }
+        finally { Set-LabFaults @() }
     }
 
     It 'ends, re-run, exactly where an uninterrupted run ends' {
@@ -100,7 +123,7 @@ Describe 'Reliability: Unregister killed at each step' -Tag 'Reliability' {
     }
 
     It 'is killed when <Point>' -ForEach $unregisterPoints {
-        if ($Then) { Set-LabFaults @($Then) }
+        Set-LabFaults @($Then)
         try { Stop-CommandAt Unregister $Journal $Pattern | Should -Be 'killed' }
         finally { Set-LabFaults @() }
     }
