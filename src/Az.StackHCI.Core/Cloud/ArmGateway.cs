@@ -159,9 +159,71 @@ namespace Az.StackHCI.Core.Cloud
                 }
             });
 
-        /// <summary>POSTs a resource action without a body (e.g. arcSettings/initializeDisableProcess).</summary>
-        public async Task PostActionAsync(string resourceId, string action, string apiVersion, CancellationToken cancellationToken) =>
-            await SendAsync(RequestMethod.Post, resourceId.TrimEnd('/') + "/" + action, apiVersion, null, cancellationToken).ConfigureAwait(false);
+        /// <summary>
+        /// POSTs a resource action and, when the provider runs it long (202), follows it to its end as ARM's RPC asks:
+        /// the Azure-AsyncOperation status, else the Location, on the ARM host only. Returns the synchronous answer's
+        /// body (null for 202/204: the caller reads the resource again, as Microsoft's module does).
+        /// </summary>
+        public async Task<JsonObject?> InvokeActionAsync(string resourceId, string action, string apiVersion, JsonObject? body, IOperationReporter reporter, CancellationToken cancellationToken)
+        {
+            var path = resourceId.TrimEnd('/') + "/" + action;
+            var (status, headers, content) = await ExchangeAsync(RequestMethod.Post, Url(path, apiVersion), body, cancellationToken).ConfigureAwait(false);
+            if (status >= 400)
+            {
+                throw ArmErrors.From(content.Failure!, path);
+            }
+
+            if (status != 202)
+            {
+                return content.Body;
+            }
+
+            var monitor = headers.AsyncOperation ?? headers.Location
+                ?? throw new HciException("LongRunningOperationWithoutMonitor", HciErrorCategory.InvalidResult, path, $"Azure accepted {action} on {resourceId} but named no URL to follow it. Run the command again.");
+            await FollowAsync(monitor, headers.AsyncOperation is not null, path, reporter, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+
+        private async Task FollowAsync(Uri monitor, bool isStatus, string path, IOperationReporter reporter, CancellationToken cancellationToken)
+        {
+            if (!string.Equals(monitor.Host, _endpoint.Host, StringComparison.OrdinalIgnoreCase) || monitor.Scheme != Uri.UriSchemeHttps)
+            {
+                throw new HciException("LongRunningOperationElsewhere", HciErrorCategory.InvalidResult, path, $"Azure asked to follow {path} at {monitor.GetLeftPart(UriPartial.Authority)}, which is not Azure Resource Manager ({_endpoint.Host}); no token is sent there.");
+            }
+
+            // Provider operations take seconds to minutes: bounded at about ten minutes of checks.
+            var last = await Resilience.Polling.RepeatAsync(
+                async (_, token) => await ExchangeAsync(RequestMethod.Get, monitor, null, token).ConfigureAwait(false),
+                r => r.Status == 202 || (isStatus && r.Status == 200 && !IsTerminal(r.Content.Body)),
+                (r, wait) => reporter.Verbose($"{path} is still running ({(isStatus ? r.Content.Body?["status"]?.GetValue<string>() : "202")}); next check in {wait.TotalSeconds:0} s."),
+                TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(15), 45, cancellationToken).ConfigureAwait(false);
+            if (last.Status >= 400)
+            {
+                throw ArmErrors.From(last.Content.Failure!, path);
+            }
+
+            var state = isStatus ? last.Content.Body?["status"]?.GetValue<string>() : "Succeeded";
+            if (last.Status == 202 || !IsTerminal(last.Content.Body) && isStatus)
+            {
+                throw new HciException("WaitTimedOut", HciErrorCategory.OperationTimeout, path, $"{path} did not finish in time (last state: {state}). Run the command again to continue.");
+            }
+
+            if (!string.Equals(state, "Succeeded", StringComparison.OrdinalIgnoreCase))
+            {
+                var error = last.Content.Body?["error"];
+                throw new HciException(error?["code"]?.GetValue<string>() ?? "LongRunningOperationFailed", HciErrorCategory.InvalidOperation, path,
+                    $"{path} ended {state}: {error?["message"]?.GetValue<string>() ?? "Azure gave no reason."}");
+            }
+        }
+
+        private static bool IsTerminal(JsonObject? status) =>
+            status?["status"]?.GetValue<string>() is string state
+            && (state.Equals("Succeeded", StringComparison.OrdinalIgnoreCase) || state.Equals("Failed", StringComparison.OrdinalIgnoreCase) || state.Equals("Canceled", StringComparison.OrdinalIgnoreCase));
+
+        /// <summary>The names of the operations a provider offers (GET /providers/{ns}/operations); empty where it lists none.</summary>
+        public async Task<IReadOnlyList<string>> ListProviderOperationsAsync(string providerNamespace, string apiVersion, CancellationToken cancellationToken) =>
+            (await ListAsync($"/providers/{providerNamespace}/operations", apiVersion, cancellationToken).ConfigureAwait(false))
+                .Select(o => o["name"]?.GetValue<string>() ?? "").Where(n => n.Length > 0).ToList();
 
         /// <summary>The "value" list of a collection GET (e.g. arcSettings/default/extensions).</summary>
         public async Task<IReadOnlyList<JsonObject>> ListAsync(string path, string apiVersion, CancellationToken cancellationToken) =>
@@ -237,16 +299,38 @@ namespace Az.StackHCI.Core.Cloud
 
         private async Task<JsonObject?> SendAsync(RequestMethod method, string path, string apiVersion, JsonObject? body, CancellationToken cancellationToken, bool allowNotFound = false, string? filter = null)
         {
+            var url = Url(path, apiVersion, filter);
+            var (status, _, content) = await ExchangeAsync(method, url, body, cancellationToken).ConfigureAwait(false);
+            if (allowNotFound && status == 404)
+            {
+                return null;
+            }
+
+            return status >= 400 ? throw ArmErrors.From(content.Failure!, path) : content.Body;
+        }
+
+        private Uri Url(string path, string apiVersion, string? filter = null)
+        {
+            var uri = new RequestUriBuilder();
+            uri.Reset(_endpoint);
+            uri.AppendPath(path.TrimStart('/'), escape: false);
+            uri.AppendQuery("api-version", apiVersion);
+            if (filter is not null)
+            {
+                uri.AppendQuery("$filter", filter);
+            }
+
+            return uri.ToUri();
+        }
+
+        /// <summary>One request through the SDK pipeline (auth, retries, logging): status, monitor headers and body.</summary>
+        private async Task<(int Status, (Uri? AsyncOperation, Uri? Location) Headers, (JsonObject? Body, RequestFailedException? Failure) Content)> ExchangeAsync(
+            RequestMethod method, Uri url, JsonObject? body, CancellationToken cancellationToken)
+        {
             using var message = _pipeline.CreateMessage();
             var request = message.Request;
             request.Method = method;
-            request.Uri.Reset(_endpoint);
-            request.Uri.AppendPath(path.TrimStart('/'), escape: false);
-            request.Uri.AppendQuery("api-version", apiVersion);
-            if (filter is not null)
-            {
-                request.Uri.AppendQuery("$filter", filter);
-            }
+            request.Uri.Reset(url);
             request.Headers.Add("Accept", "application/json");
             if (body is not null)
             {
@@ -256,17 +340,15 @@ namespace Az.StackHCI.Core.Cloud
 
             await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
             var response = message.Response;
-            if (allowNotFound && response.Status == 404)
-            {
-                return null;
-            }
-
+            Uri? Header(string name) => response.Headers.TryGetValue(name, out var value) && Uri.TryCreate(value, UriKind.Absolute, out var uri) ? uri : null;
+            var headers = (Header("Azure-AsyncOperation"), Header("Location"));
             if (response.Status >= 400)
             {
-                throw ArmErrors.From(new RequestFailedException(response), path);
+                return (response.Status, headers, (null, new RequestFailedException(response)));
             }
 
-            return response.Content.ToMemory().Length == 0 ? null : JsonNode.Parse(response.Content.ToString()) as JsonObject;
+            var json = response.Content.ToMemory().Length == 0 ? null : JsonNode.Parse(response.Content.ToString()) as JsonObject;
+            return (response.Status, headers, (json, null));
         }
 
         private static async Task<T> Call<T>(string scope, Func<Task<T>> call)

@@ -68,10 +68,12 @@ namespace Az.StackHCI.Core.Cloud
     internal sealed class GraphGateway
     {
         private readonly GraphServiceClient _graph;
+        private readonly Action<string> _log;
 
         public GraphGateway(AzureSession session)
         {
             var environment = session.Environment;
+            _log = session.Retries.Log;
             // Graph.Core 4 sends tokens only to the hosts it knows unless told the allowed hosts: name the
             // environment's own Graph host so custom clouds get a token too.
             var authentication = new AzureIdentityAuthenticationProvider(session.Credential, new[] { environment.GraphEndpoint.Host }, null, true, environment.GraphScope);
@@ -90,7 +92,7 @@ namespace Az.StackHCI.Core.Cloud
         /// that created at the same time), the oldest, so every run picks the same one.
         /// </summary>
         public Task<DirectoryApplication?> FindApplicationByNameAsync(string displayName, string tag, CancellationToken cancellationToken) =>
-            Call("applications", async () =>
+            Call("applications", cancellationToken, async () =>
             {
                 var tagged = await ListTaggedAsync(displayName, tag, cancellationToken).ConfigureAwait(false);
                 return tagged.Count == 0 ? null : ToApplication(tagged[0]);
@@ -98,7 +100,7 @@ namespace Az.StackHCI.Core.Cloud
 
         /// <summary>Creates an application; with a resource app id it asks for those application permissions.</summary>
         public Task<DirectoryApplication> CreateApplicationAsync(string displayName, string? resourceAppId, IEnumerable<Guid> appRoleIds, string tag, CancellationToken cancellationToken) =>
-            Call("applications", async () =>
+            Call("applications", cancellationToken, async () =>
             {
                 var created = await _graph.Applications.PostAsync(new Application
                 {
@@ -141,12 +143,12 @@ namespace Az.StackHCI.Core.Cloud
 
         /// <summary>An application with its certificate credentials (keys included).</summary>
         public Task<DirectoryApplication> GetApplicationWithKeysAsync(string objectId, CancellationToken cancellationToken) =>
-            Call($"applications/{objectId}", async () => ToApplication((await _graph.Applications[objectId].GetAsync(r =>
+            Call($"applications/{objectId}", cancellationToken, async () => ToApplication((await _graph.Applications[objectId].GetAsync(r =>
                 r.QueryParameters.Select = new[] { "id", "appId", "displayName", "keyCredentials" }, cancellationToken).ConfigureAwait(false))!));
 
         /// <summary>Replaces the application's certificate credentials with exactly these.</summary>
         public Task SetKeysAsync(string objectId, IEnumerable<AppKey> keys, CancellationToken cancellationToken) =>
-            Call($"applications/{objectId}", async () =>
+            Call($"applications/{objectId}", cancellationToken, async () =>
             {
                 await _graph.Applications[objectId].PatchAsync(new Application
                 {
@@ -168,8 +170,8 @@ namespace Az.StackHCI.Core.Cloud
         /// A new client secret for the application, replacing the earlier ones of the same display name. The secret
         /// is returned once and must go nowhere but to whoever signs in with it.
         /// </summary>
-        public Task<(string KeyId, string Secret)> ReplacePasswordAsync(string objectId, string displayName, CancellationToken cancellationToken) =>
-            Call($"applications/{objectId}/addPassword", async () =>
+        public Task<(string KeyId, string Secret)> ReplacePasswordAsync(string objectId, string displayName, TimeSpan lifetime, CancellationToken cancellationToken) =>
+            Call($"applications/{objectId}/addPassword", cancellationToken, async () =>
             {
                 var application = await _graph.Applications[objectId].GetAsync(r => r.QueryParameters.Select = new[] { "id", "passwordCredentials" }, cancellationToken).ConfigureAwait(false);
                 foreach (var old in (application?.PasswordCredentials ?? new List<PasswordCredential>()).Where(p => p.DisplayName == displayName && p.KeyId is Guid))
@@ -179,14 +181,26 @@ namespace Az.StackHCI.Core.Cloud
 
                 var created = await _graph.Applications[objectId].AddPassword.PostAsync(new Microsoft.Graph.Applications.Item.AddPassword.AddPasswordPostRequestBody
                 {
-                    PasswordCredential = new PasswordCredential { DisplayName = displayName },
+                    PasswordCredential = new PasswordCredential { DisplayName = displayName, EndDateTime = DateTimeOffset.UtcNow + lifetime },
                 }, cancellationToken: cancellationToken).ConfigureAwait(false);
                 return (created!.KeyId!.Value.ToString(), created.SecretText!);
             });
 
+        /// <summary>When the application's longest-lived client secret expires; null when it has none.</summary>
+        public Task<DateTimeOffset?> GetLatestSecretExpiryAsync(string appId, CancellationToken cancellationToken) =>
+            Call("applications", cancellationToken, async () =>
+            {
+                var found = await _graph.Applications.GetAsync(r =>
+                {
+                    r.QueryParameters.Filter = $"appId eq '{Escape(appId)}'";
+                    r.QueryParameters.Select = new[] { "id", "passwordCredentials" };
+                }, cancellationToken).ConfigureAwait(false);
+                return (found?.Value?.FirstOrDefault()?.PasswordCredentials ?? new List<PasswordCredential>()).Max(p => p.EndDateTime);
+            });
+
         /// <summary>Deletes an application (and with it its service principal); one already gone is fine.</summary>
         public Task DeleteApplicationAsync(string objectId, CancellationToken cancellationToken) =>
-            Call($"applications/{objectId}", async () =>
+            Call($"applications/{objectId}", cancellationToken, async () =>
             {
                 try
                 {
@@ -199,20 +213,28 @@ namespace Az.StackHCI.Core.Cloud
                 return true;
             });
 
+        /// <summary>The object ids of the application's owners (users and service principals).</summary>
+        public Task<IReadOnlyList<string>> GetOwnerIdsAsync(string objectId, CancellationToken cancellationToken) =>
+            Call($"applications/{objectId}/owners", cancellationToken, async () =>
+            {
+                var owners = await _graph.Applications[objectId].Owners.GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                return (IReadOnlyList<string>)(owners?.Value ?? new List<DirectoryObject>()).Select(o => o.Id ?? "").Where(id => id.Length > 0).ToList();
+            });
+
         public Task<string?> FindServicePrincipalIdAsync(string appId, CancellationToken cancellationToken) =>
-            Call("servicePrincipals", async () =>
+            Call("servicePrincipals", cancellationToken, async () =>
             {
                 var found = await _graph.ServicePrincipals.GetAsync(r => r.QueryParameters.Filter = $"appId eq '{Escape(appId)}'", cancellationToken).ConfigureAwait(false);
                 return found?.Value?.FirstOrDefault()?.Id;
             });
 
         public Task<string> CreateServicePrincipalAsync(string appId, CancellationToken cancellationToken) =>
-            Call("servicePrincipals", async () =>
+            Call("servicePrincipals", cancellationToken, async () =>
                 (await _graph.ServicePrincipals.PostAsync(new ServicePrincipal { AppId = appId }, cancellationToken: cancellationToken).ConfigureAwait(false))!.Id!);
 
         /// <summary>App role ids already granted to the principal on the resource service principal.</summary>
         public Task<IReadOnlyCollection<Guid>> GetGrantedRolesAsync(string principalId, string resourceId, CancellationToken cancellationToken) =>
-            Call($"servicePrincipals/{principalId}/appRoleAssignments", async () =>
+            Call($"servicePrincipals/{principalId}/appRoleAssignments", cancellationToken, async () =>
             {
                 var assignments = await _graph.ServicePrincipals[principalId].AppRoleAssignments.GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
                 return (IReadOnlyCollection<Guid>)(assignments?.Value ?? new List<AppRoleAssignment>())
@@ -223,7 +245,7 @@ namespace Az.StackHCI.Core.Cloud
 
         /// <summary>Grants one app role (admin consent for an application permission).</summary>
         public Task GrantRoleAsync(string principalId, string resourceId, Guid appRoleId, CancellationToken cancellationToken) =>
-            Call($"servicePrincipals/{principalId}/appRoleAssignments", async () =>
+            Call($"servicePrincipals/{principalId}/appRoleAssignments", cancellationToken, async () =>
             {
                 await _graph.ServicePrincipals[principalId].AppRoleAssignments.PostAsync(new AppRoleAssignment
                 {
@@ -235,7 +257,7 @@ namespace Az.StackHCI.Core.Cloud
             });
 
         private Task<DirectoryApplication?> FindApplicationAsync(string filter, CancellationToken cancellationToken) =>
-            Call("applications", async () =>
+            Call("applications", cancellationToken, async () =>
             {
                 var found = await _graph.Applications.GetAsync(r => r.QueryParameters.Filter = filter, cancellationToken).ConfigureAwait(false);
                 var application = found?.Value?.FirstOrDefault();
@@ -252,11 +274,22 @@ namespace Az.StackHCI.Core.Cloud
 
         private static string Escape(string value) => value.Replace("'", "''");
 
-        private static async Task<T> Call<T>(string target, Func<Task<T>> call)
+        /// <summary>
+        /// One Graph call; a 404, or a 400 saying an object "does not exist", is ridden out with bounded backoff (about
+        /// a minute): every call addresses an object just found or created, which the directory may not have
+        /// replicated yet (as Microsoft's 1.1 module retried every directory call). Lookups by filter return null instead.
+        /// </summary>
+        private async Task<T> Call<T>(string target, CancellationToken cancellationToken, Func<Task<T>> call)
         {
+            var result = default(T)!;
             try
             {
-                return await call().ConfigureAwait(false);
+                await Polling.RetryAsync(
+                    async _ => result = await call().ConfigureAwait(false),
+                    IsReplicationDelay,
+                    (attempt, ex) => _log($"Microsoft Graph does not know {target} yet ({((ODataError)ex).ResponseStatusCode} {((ODataError)ex).Error?.Code}); directory replication, retry {attempt}."),
+                    cancellationToken, maxAttempts: 7).ConfigureAwait(false);
+                return result;
             }
             catch (ODataError ex)
             {
@@ -272,5 +305,9 @@ namespace Az.StackHCI.Core.Cloud
                 throw new HciException(code, category, target, $"Microsoft Graph refused the request for {target} ({ex.ResponseStatusCode} {code}): {ex.Error?.Message ?? ex.Message}", ex);
             }
         }
+
+        internal static bool IsReplicationDelay(Exception ex) =>
+            ex is ODataError error && (error.ResponseStatusCode == 404
+                || (error.ResponseStatusCode == 400 && (error.Error?.Message ?? "").IndexOf("does not exist", StringComparison.OrdinalIgnoreCase) >= 0));
     }
 }

@@ -39,9 +39,21 @@ namespace Az.StackHCI.Core.Identity
     /// <summary>Turns a <see cref="SignInRequest"/> into an Azure.Identity credential and proves it with an ARM token.</summary>
     public static class AzureSignIn
     {
-        public static async Task<AzureSession> SignInAsync(HciEnvironment environment, SignInRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
+        /// <summary>
+        /// Signs in; with a subscription, in the tenant that owns it when no tenant is given (ARM's challenge), and a
+        /// token of another tenant is refused before anything is changed (SubscriptionInAnotherTenant).
+        /// </summary>
+        public static async Task<AzureSession> SignInAsync(HciEnvironment environment, SignInRequest request, IOperationReporter reporter, CancellationToken cancellationToken, string? subscriptionId = null)
         {
             var retries = new SdkRetryPolicy(reporter.Verbose);
+            var subscriptionTenant = string.IsNullOrEmpty(subscriptionId) || request.UseManagedIdentity
+                ? null
+                : await SubscriptionTenant.DiscoverAsync(environment, subscriptionId!, retries, reporter.Verbose, cancellationToken).ConfigureAwait(false);
+            if (string.IsNullOrEmpty(request.TenantId) && subscriptionTenant is not null && string.IsNullOrEmpty(request.ArmAccessToken))
+            {
+                request = request.WithTenant(subscriptionTenant);
+            }
+
             var credential = CreateCredential(environment, request, reporter, retries);
             reporter.Verbose($"Signing in to {environment.ActiveDirectoryAuthority} for {environment.ResourceManagerScope}.");
             AccessToken token;
@@ -60,6 +72,13 @@ namespace Az.StackHCI.Core.Identity
             var claims = JwtClaims.Read(token.Token);
             var tenant = claims.TenantId ?? request.TenantId ?? "";
             var account = request.AccountId ?? claims.UserName ?? claims.AppId ?? claims.ObjectId ?? "";
+            if (subscriptionTenant is not null && tenant.Length > 0 && !string.Equals(tenant, subscriptionTenant, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new HciException("SubscriptionInAnotherTenant", HciErrorCategory.InvalidArgument, subscriptionId,
+                    $"Subscription {subscriptionId} belongs to tenant {subscriptionTenant}, but {account} is signed in to tenant {tenant}. Nothing was changed. " +
+                    $"Sign in to tenant {subscriptionTenant}: give -TenantId {subscriptionTenant}, or leave -TenantId out to let the module find it, or bring a token that tenant issued.");
+            }
+
             reporter.Verbose($"Signed in as {account} in tenant {tenant}.");
             return new AzureSession(environment, credential, tenant, account, retries);
         }

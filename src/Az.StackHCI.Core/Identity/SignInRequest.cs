@@ -28,5 +28,13 @@ namespace Az.StackHCI.Core.Identity
         public string? CertificatePassword { get; set; }
 
         public bool UseManagedIdentity { get; set; }
+
+        /// <summary>The same sign-in in the given tenant (the subscription's, when none was given).</summary>
+        internal SignInRequest WithTenant(string tenantId)
+        {
+            var copy = (SignInRequest)MemberwiseClone();
+            copy.TenantId = tenantId;
+            return copy;
+        }
     }
 }

@@ -148,6 +148,14 @@ namespace Az.StackHCI.Core.Nodes
             return parameter.Succeeded ? Objects(parameter).Select(o => String(o, "Value")).FirstOrDefault(v => !string.IsNullOrEmpty(v)) : null;
         }
 
+        /// <summary>The node's OS build (MS 2.x: (Get-CimInstance CIM_OperatingSystem).BuildNumber, for its 22H2 check); null when unknown.</summary>
+        public static async Task<int?> GetOsBuildAsync(INodeSession node, CancellationToken cancellationToken)
+        {
+            var result = await Invoke(node, "Get-CimInstance", new Dictionary<string, object?> { ["ClassName"] = "CIM_OperatingSystem" }, cancellationToken).ConfigureAwait(false);
+            var text = result.Succeeded ? Objects(result).Select(o => String(o, "BuildNumber")).FirstOrDefault(v => !string.IsNullOrEmpty(v)) : null;
+            return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var build) ? build : (int?)null;
+        }
+
         private static IEnumerable<JsonElement> Objects(NodeCommandResult result) =>
             result.OutputJson.Select(json => { using var document = JsonDocument.Parse(json); return document.RootElement.Clone(); })
                 .Where(o => o.ValueKind == JsonValueKind.Object);

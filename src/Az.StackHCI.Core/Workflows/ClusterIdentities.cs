@@ -14,6 +14,12 @@ namespace Az.StackHCI.Core.Workflows
 
         public static readonly string[] ArcRoles = { ArcOnboardingRole, ArcResourceAdministratorRole };
 
+        /// <summary>
+        /// Azure Connected Machine Resource Manager: the resource provider's service principal gets it on the Arc
+        /// resource group, so it can manage the nodes' Arc machines and extensions (MS 2.x Set-ArcRoleforRPSpn).
+        /// </summary>
+        public const string ArcResourceManagerRole = "f5819b54-e033-4d82-ac66-4fec3cbf3f4c";
+
         /// <summary>The tag on the cluster's application.</summary>
         public static string ClusterAppTag(string resourceId) => "AzStackHCI:" + resourceId.ToLowerInvariant();
 

@@ -8,9 +8,13 @@ namespace Az.StackHCI.Core.Workflows
         public static string Resource(HciEnvironment environment, string tenantId, string resourceId) =>
             $"{Base(environment)}#@{tenantId}/resource{resourceId}/overview";
 
-        /// <summary>Where an administrator grants admin consent for the cluster's application.</summary>
+        /// <summary>The application's API permissions page, in today's portal form, where an administrator grants consent.</summary>
         public static string AppPermissions(HciEnvironment environment, string appId) =>
-            $"{Base(environment)}#blade/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/CallAnAPI/appId/{appId}/isMSAApp/";
+            $"{Base(environment)}#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/CallAnAPI/appId/{appId}/isMSAApp~/false";
+
+        /// <summary>Entra ID's own admin-consent endpoint for the tenant: no portal needed.</summary>
+        public static string AdminConsent(HciEnvironment environment, string tenantId, string appId) =>
+            $"{environment.ActiveDirectoryAuthority.AbsoluteUri.TrimEnd('/')}/{tenantId}/adminconsent?client_id={appId}";
 
         private static string Base(HciEnvironment environment) => environment.PortalUrl.AbsoluteUri;
     }

@@ -88,6 +88,14 @@ namespace Az.StackHCI.Commands
         [Parameter]
         public SwitchParameter EnableAzureArcServer { get; set; } = true;
 
+        /// <summary>
+        /// Create the cluster's and Arc's Entra applications yourself through Microsoft Graph (the seed's flow: needs
+        /// the right to register applications and an administrator's consent), instead of letting the resource
+        /// provider create and own them. Applies to new registrations; a registered cluster keeps its flow.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter UseOwnApplication { get; set; }
+
         /// <summary>How long to wait for Arc on the nodes: the agent retried while it fails, then Azure showing every node Connected (default 11 minutes, as Microsoft's module).</summary>
         [Parameter]
         public TimeSpan ArcTimeout { get; set; } = TimeSpan.FromMinutes(11);
@@ -111,6 +119,7 @@ namespace Az.StackHCI.Commands
                 RepairRegistration = RepairRegistration,
                 CertificateThumbprint = CertificateThumbprint?.ToUpperInvariant(),
                 EnableAzureArcServer = EnableAzureArcServer,
+                UseOwnApplication = UseOwnApplication,
                 ArcServerResourceGroupName = ArcServerResourceGroupName,
                 ArcSpnAppId = ArcSpnCredential?.UserName,
                 ArcSpnSecret = ArcSpnCredential?.GetNetworkCredential().Password,
@@ -138,6 +147,8 @@ namespace Az.StackHCI.Commands
                 AzureResourceId = result.AzureResourceId,
                 AzurePortalResourceURL = result.AzurePortalResourceURL,
                 AzurePortalAADAppPermissionsURL = result.AzurePortalAADAppPermissionsURL,
+                AdminConsentURL = result.AdminConsentURL,
+                IdentityFlow = result.IdentityFlow is { } flow ? (ClusterIdentityFlow)Enum.Parse(typeof(ClusterIdentityFlow), flow.ToString()) : (ClusterIdentityFlow?)null,
                 Details = result.Details,
                 ErrorDetail = result.ErrorDetail,
                 Nodes = result.Nodes.Select(n => new AzStackHCINodeResult { ComputerName = n.ComputerName, Status = n.Status, Detail = n.Detail, CertificateThumbprint = n.CertificateThumbprint }).ToList(),

@@ -70,6 +70,14 @@ namespace Az.StackHCI.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>
+        /// Remove only the cluster's Azure side (resource, Arc machines and settings, role assignments, identities, the
+        /// groups this module created), for a cluster whose nodes were re-imaged or are gone. Needs -SubscriptionId and
+        /// -ResourceName; with -ComputerName, refused while that node answers and still holds the registration.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter CloudOnly { get; set; }
+
         /// <summary>Windows Admin Center's mode: the result carries WacResult, WacErrorCode, WacErrorDetail and WacExceptionMessage, also on failure.</summary>
         [Parameter]
         public SwitchParameter IsWAC { get; set; }
@@ -89,7 +97,8 @@ namespace Az.StackHCI.Commands
                 ResourceName = string.IsNullOrEmpty(ResourceName) ? null : ResourceName,
                 ResourceGroupName = string.IsNullOrEmpty(ResourceGroupName) ? null : ResourceGroupName,
                 EnvironmentName = EnvironmentName,
-                ComputerName = ComputerName,
+                ComputerName = CloudOnly && !MyInvocation.BoundParameters.ContainsKey(nameof(ComputerName)) ? null : ComputerName,
+                CloudOnly = CloudOnly,
                 DisableOnlyAzureArcServer = DisableOnlyAzureArcServer,
                 Force = Force,
                 ThrottleLimit = ThrottleLimit,

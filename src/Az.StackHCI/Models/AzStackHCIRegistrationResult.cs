@@ -13,6 +13,16 @@ namespace Az.StackHCI.Models
         RegisterSucceededButArcFailed,
     }
 
+    /// <summary>Who owns the cluster's and Arc's Entra applications.</summary>
+    public enum ClusterIdentityFlow
+    {
+        /// <summary>The Azure Stack HCI resource provider creates and owns them (the default where it offers it).</summary>
+        ServiceManaged,
+
+        /// <summary>The user's own applications, created through Microsoft Graph with admin consent (-UseOwnApplication).</summary>
+        OwnApplication,
+    }
+
     /// <summary>
     /// What Register-AzStackHCI returns: Microsoft's 1.x/2.x property names (the 0.x names ResourceId,
     /// PortalResourceURL and PortalAADAppPermissionsURL are aliases, see Az.StackHCI.Types.ps1xml), plus each node.
@@ -26,6 +36,12 @@ namespace Az.StackHCI.Models
         public string? AzurePortalResourceURL { get; set; }
 
         public string? AzurePortalAADAppPermissionsURL { get; set; }
+
+        /// <summary>Entra ID's admin-consent URL for the tenant and the cluster's application (PendingForAdminConsent).</summary>
+        public string? AdminConsentURL { get; set; }
+
+        /// <summary>Who owns the cluster's applications: the resource provider, or the user.</summary>
+        public ClusterIdentityFlow? IdentityFlow { get; set; }
 
         public string? Details { get; set; }
 

@@ -19,17 +19,27 @@ namespace Az.StackHCI.Core.Workflows.Registration
     internal sealed class ArcSteps
     {
         private const string SecretName = "Az.StackHCI Arc onboarding";
+
+        /// <summary>
+        /// The Arc onboarding secret's lifetime (the seed's flow; Graph's default is 2 years, Microsoft's 1.1 asked for
+        /// 300): one year, and any Register-AzStackHCI in its last 60 days renews it, so nodes added later still onboard.
+        /// </summary>
+        internal static readonly TimeSpan SecretLifetime = TimeSpan.FromDays(365);
+
+        internal static readonly TimeSpan SecretRenewal = TimeSpan.FromDays(60);
         private const string PermissionsMissing = "Failed to assign required roles for Azure Arc integration. Your Azure AD account must be an Owner or User Access Administrator in the subscription to enable Azure Arc integration.";
 
         private readonly RegistrationContext _context;
         private readonly ArcPlan _plan;
         private readonly StepProgress _progress;
         private readonly string _region;
+        private readonly IdentityFlow _flow;
         private bool _declined;
 
         /// <param name="declined">A registration change was declined already: Arc changes are only announced.</param>
-        public ArcSteps(RegistrationContext context, ArcPlan plan, StepProgress progress, string region, bool declined)
+        public ArcSteps(RegistrationContext context, ArcPlan plan, StepProgress progress, string region, IdentityFlow flow, bool declined)
         {
+            _flow = flow;
             _context = context;
             _plan = plan;
             _progress = progress;
@@ -41,13 +51,25 @@ namespace Az.StackHCI.Core.Workflows.Registration
 
         private string GroupScope => ResourceIds.ResourceGroup(Target.SubscriptionId, _plan.ResourceGroup);
 
+        private string SettingsId => Target.ResourceId + "/arcSettings/default";
+
+        /// <summary>Windows Server 2022 / Azure Stack HCI 22H2: from this build on, Arc's default extensions are consented and installed.</summary>
+        internal const int DefaultExtensionsBuild = 20349;
+
         public async Task<RegistrationResult> RunAsync(RegistrationResult registered, CancellationToken cancellationToken)
         {
             var reporter = _context.Reporter;
             if (AllConnected(_plan.ArcSettings) && string.Equals(_plan.ArcSettings?["properties"]?["arcInstanceResourceGroup"]?.GetValue<string>(), _plan.ResourceGroup, StringComparison.OrdinalIgnoreCase))
             {
-                reporter.Verbose("Azure Arc integration is in place on every node; nothing to change.");
-                return registered;
+                var expires = await SecretExpiryAsync(cancellationToken).ConfigureAwait(false);
+                if (expires is null || expires > DateTimeOffset.UtcNow + SecretRenewal)
+                {
+                    reporter.Verbose("Azure Arc integration is in place on every node; nothing to change.");
+                    return registered;
+                }
+
+                // The cluster onboards nodes added later with this secret: renewed before it expires.
+                reporter.Verbose($"The Arc onboarding secret expires on {expires:yyyy-MM-dd}; it is renewed now.");
             }
 
             _progress.Step("Registering Microsoft.HybridCompute and Microsoft.GuestConfiguration resource providers to subscription", 96);
@@ -75,12 +97,12 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 return Failed(registered, "ArcPermissionsMissing", PermissionsMissing);
             }
 
+            await EnsureArcSettingsAsync(cancellationToken).ConfigureAwait(false);
             _progress.Step("Creating AAD application for onboarding ARC", 97);
             var identity = await EnsureIdentityAsync(cancellationToken).ConfigureAwait(false);
             if (identity is null)
             {
                 await Change(GroupScope, "Assign Azure Connected Machine Onboarding and Resource Administrator to the Arc onboarding identity").ConfigureAwait(false);
-                await Change(Target.ResourceId + "/arcSettings/default", $"Create arcSettings with the Arc resource group {_plan.ResourceGroup}").ConfigureAwait(false);
                 await Change(string.Join(", ", _context.Cluster.Members), "Enable Azure Arc integration on every node").ConfigureAwait(false);
                 registered.ChangesSkipped = registered.ChangesSkipped || _declined;
                 return registered;
@@ -89,6 +111,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
             try
             {
                 await AssignRolesAsync(identity.Value.PrincipalId, cancellationToken).ConfigureAwait(false);
+                await AssignProviderRoleAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (HciException ex) when (ex.Category == HciErrorCategory.PermissionDenied)
             {
@@ -96,7 +119,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 return Failed(registered, "ArcPermissionsMissing", PermissionsMissing);
             }
 
-            await EnsureArcSettingsAsync(cancellationToken).ConfigureAwait(false);
+            await ConsentToDefaultExtensionsAsync(cancellationToken).ConfigureAwait(false);
             if (_declined || !await Change(string.Join(", ", _context.Cluster.Members), "Enable Azure Arc integration on every node").ConfigureAwait(false))
             {
                 registered.ChangesSkipped = true;
@@ -119,6 +142,19 @@ namespace Az.StackHCI.Core.Workflows.Registration
             return registered;
         }
 
+        /// <summary>When the Arc identity's secret expires (the module's or the provider's; not a user's -ArcSpnCredential).</summary>
+        private async Task<DateTimeOffset?> SecretExpiryAsync(CancellationToken cancellationToken)
+        {
+            if (_context.Request.ArcSpnAppId is not null)
+            {
+                return null;
+            }
+
+            var appId = ArcIdentity(_plan.ArcSettings)?.AppId
+                ?? (await _context.Graph.FindApplicationByNameAsync(ClusterIdentities.ArcAppName(Target.ResourceName), ClusterIdentities.ArcAppTag(Target.ResourceId), cancellationToken).ConfigureAwait(false))?.AppId;
+            return appId is null ? null : await _context.Graph.GetLatestSecretExpiryAsync(appId, cancellationToken).ConfigureAwait(false);
+        }
+
         private IEnumerable<string> Providers()
         {
             yield return "Microsoft.HybridCompute";
@@ -129,7 +165,10 @@ namespace Az.StackHCI.Core.Workflows.Registration
             }
         }
 
-        /// <summary>The user's -ArcSpnCredential, or the app "&lt;ResourceName&gt;.arc" (found again on re-runs) with a fresh secret.</summary>
+        /// <summary>
+        /// The user's -ArcSpnCredential; else, as the cluster's identity, the provider's Arc identity or the app
+        /// "&lt;ResourceName&gt;.arc" (found again on re-runs); with a fresh secret either way.
+        /// </summary>
         private async Task<(string AppId, string PrincipalId, string Secret)?> EnsureIdentityAsync(CancellationToken cancellationToken)
         {
             var graph = _context.Graph;
@@ -142,6 +181,63 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 return (givenAppId, principal, givenSecret);
             }
 
+            return _flow == IdentityFlow.ServiceManaged
+                ? await EnsureProviderIdentityAsync(cancellationToken).ConfigureAwait(false)
+                : await EnsureOwnIdentityAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// MS 2.x Create-ArcSPN: the provider creates the Arc application (createArcIdentity, long-running) once and
+        /// generates each secret (generatePassword); nothing is written to the directory by the user.
+        /// </summary>
+        private async Task<(string AppId, string PrincipalId, string Secret)?> EnsureProviderIdentityAsync(CancellationToken cancellationToken)
+        {
+            var arm = _context.Arm;
+            if (_declined)
+            {
+                await Change(SettingsId, "Ask the Azure Stack HCI resource provider to create the Arc onboarding identity (createArcIdentity) and a client secret for it").ConfigureAwait(false);
+                return null;
+            }
+
+            var settings = await arm.GetResourceAsync(SettingsId, ApiVersions.ArcSettings, cancellationToken).ConfigureAwait(false);
+            if (ArcIdentity(settings) is null)
+            {
+                if (!await Change(SettingsId, "Ask the Azure Stack HCI resource provider to create the Arc onboarding identity (createArcIdentity)").ConfigureAwait(false))
+                {
+                    return null;
+                }
+
+                await arm.InvokeActionAsync(SettingsId, "createArcIdentity", ApiVersions.ArcSettings, null, _context.Reporter, cancellationToken).ConfigureAwait(false);
+                settings = await arm.GetResourceAsync(SettingsId, ApiVersions.ArcSettings, cancellationToken).ConfigureAwait(false);
+            }
+
+            var (appId, principalId) = ArcIdentity(settings)
+                ?? throw new HciException("ArcIdentityMissing", HciErrorCategory.InvalidResult, SettingsId,
+                    $"The Azure Stack HCI resource provider created no Arc identity for {SettingsId}. The registration stands; run Register-AzStackHCI again to finish Arc.");
+            if (!await Change(appId, "Have the resource provider generate a new client secret for Arc onboarding (generatePassword; it goes only to the nodes)").ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            var password = await arm.InvokeActionAsync(SettingsId, "generatePassword", ApiVersions.ArcSettings, null, _context.Reporter, cancellationToken).ConfigureAwait(false);
+            var secret = password?["secretText"]?.GetValue<string>() is { Length: > 0 } text ? text
+                : throw new HciException("ArcSecretMissing", HciErrorCategory.InvalidResult, SettingsId, $"The Azure Stack HCI resource provider returned no secret for the Arc identity {appId}. Run Register-AzStackHCI again to finish Arc.");
+            return (appId, principalId, secret);
+        }
+
+        private static (string AppId, string PrincipalId)? ArcIdentity(JsonObject? settings)
+        {
+            var properties = settings?["properties"];
+            return properties?["arcApplicationClientId"]?.GetValue<string>() is { Length: > 0 } appId
+                && properties["arcServicePrincipalObjectId"]?.GetValue<string>() is { Length: > 0 } principalId
+                ? (appId, principalId)
+                : ((string, string)?)null;
+        }
+
+        /// <summary>The seed's flow: the user's own Arc onboarding application through Graph.</summary>
+        private async Task<(string AppId, string PrincipalId, string Secret)?> EnsureOwnIdentityAsync(CancellationToken cancellationToken)
+        {
+            var graph = _context.Graph;
             var name = ClusterIdentities.ArcAppName(Target.ResourceName);
             var tag = ClusterIdentities.ArcAppTag(Target.ResourceId);
             var application = await graph.FindApplicationByNameAsync(name, tag, cancellationToken).ConfigureAwait(false);
@@ -171,7 +267,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 return null;
             }
 
-            var (_, secret) = await graph.ReplacePasswordAsync(application.ObjectId, SecretName, cancellationToken).ConfigureAwait(false);
+            var (_, secret) = await graph.ReplacePasswordAsync(application.ObjectId, SecretName, SecretLifetime, cancellationToken).ConfigureAwait(false);
             return (application.AppId, principalId, secret);
         }
 
@@ -193,17 +289,65 @@ namespace Az.StackHCI.Core.Workflows.Registration
             }
         }
 
+        /// <summary>
+        /// The provider's service principal gets Azure Connected Machine Resource Manager on the Arc group, so it can
+        /// manage the nodes' machines and extensions (MS 2.x Set-ArcRoleforRPSpn); skipped where the resource names none.
+        /// </summary>
+        private async Task AssignProviderRoleAsync(CancellationToken cancellationToken)
+        {
+            if (_declined)
+            {
+                await Change(GroupScope, "Assign Azure Connected Machine Resource Manager to the Azure Stack HCI resource provider").ConfigureAwait(false);
+                return;
+            }
+
+            var cluster = await _context.Arm.GetResourceAsync(Target.ResourceId, ApiVersions.Clusters, cancellationToken).ConfigureAwait(false);
+            if (IdentityFlows.ProviderPrincipal(cluster) is not string provider
+                || !await Change(GroupScope, "Assign Azure Connected Machine Resource Manager to the Azure Stack HCI resource provider").ConfigureAwait(false))
+            {
+                return;
+            }
+
+            await _context.Arm.AssignRoleAsync(GroupScope, ClusterIdentities.ArcResourceManagerRole, provider, "ServicePrincipal", cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// On 22H2 and later (build 20349+), consent to and install Arc's default extensions, as MS 2.2+ does on every
+        /// run (Get-CimInstance CIM_OperatingSystem on one node); once consented, nothing to do.
+        /// </summary>
+        private async Task ConsentToDefaultExtensionsAsync(CancellationToken cancellationToken)
+        {
+            var settings = await _context.Arm.GetResourceAsync(SettingsId, ApiVersions.ArcSettings, cancellationToken).ConfigureAwait(false);
+            var consented = settings?["properties"]?["defaultExtensions"] is JsonArray extensions && extensions.Any(e => e?["consentTime"] is not null);
+            if (settings is null || consented)
+            {
+                return;
+            }
+
+            var build = await NodeCommands.GetOsBuildAsync(_context.Cluster.Entry, cancellationToken).ConfigureAwait(false);
+            if (build is null || build < DefaultExtensionsBuild)
+            {
+                _context.Reporter.Verbose($"The nodes run build {build?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(unknown)"}; Arc's default extensions need 22H2 ({DefaultExtensionsBuild}) or later.");
+                return;
+            }
+
+            if (await Change(SettingsId, "Consent to and install Azure Arc's default extensions (consentAndInstallDefaultExtensions)").ConfigureAwait(false))
+            {
+                await _context.Arm.InvokeActionAsync(SettingsId, "consentAndInstallDefaultExtensions", ApiVersions.ArcSettings, null, _context.Reporter, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         private async Task EnsureArcSettingsAsync(CancellationToken cancellationToken)
         {
             var current = _plan.ArcSettings?["properties"]?["arcInstanceResourceGroup"]?.GetValue<string>();
             if (string.Equals(current, _plan.ResourceGroup, StringComparison.OrdinalIgnoreCase)
-                || !await Change(Target.ResourceId + "/arcSettings/default", $"Create arcSettings with the Arc resource group {_plan.ResourceGroup}").ConfigureAwait(false))
+                || !await Change(SettingsId, $"Create arcSettings with the Arc resource group {_plan.ResourceGroup}").ConfigureAwait(false))
             {
                 return;
             }
 
             var body = new JsonObject { ["properties"] = new JsonObject { ["arcInstanceResourceGroup"] = _plan.ResourceGroup } };
-            await _context.Arm.PutResourceAsync(Target.ResourceId + "/arcSettings/default", ApiVersions.ArcSettings, body, cancellationToken).ConfigureAwait(false);
+            await _context.Arm.PutResourceAsync(SettingsId, ApiVersions.ArcSettings, body, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>Initialize through the entry node, then enable on every node at once (ArcNodeEnablement); returns the nodes that failed.</summary>

@@ -15,7 +15,8 @@ namespace Az.StackHCI.Core.Workflows.Registration
 {
     /// <summary>
     /// Every node at once: each makes its own certificate (its private key never leaves it), all public parts
-    /// become the application's key credentials in one Graph write, then each node proves its certificate to the
+    /// become the application's key credentials in one write (Graph for the user's own application, the provider's
+    /// uploadCertificate for its own), then each node proves its certificate to the
     /// cloud — retried while the directory replicates the new keys, never with fixed sleeps. With
     /// <c>-CertificateThumbprint</c> the user's certificate, already on every node, is used instead: one key
     /// credential (the first node's copy) and that thumbprint set on every node.
@@ -91,7 +92,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
         }
 
         /// <summary>Per-node results with thumbprints; null when the change was declined.</summary>
-        public async Task<IReadOnlyList<NodeResult>?> RunAsync(DirectoryApplication application, JsonObject cluster, CancellationToken cancellationToken)
+        public async Task<IReadOnlyList<NodeResult>?> RunAsync(ClusterIdentity identity, JsonObject cluster, CancellationToken cancellationToken)
         {
             var nodes = _context.Cluster.Nodes;
             var reporter = _context.Reporter;
@@ -101,8 +102,8 @@ namespace Az.StackHCI.Core.Workflows.Registration
             // change, and this is where its public part is taken from.
             var userCertificate = await CheckUserCertificateAsync(_context, cancellationToken).ConfigureAwait(false);
             var action = userCertificate is null
-                ? $"Create a registration certificate on each node and add it to the application {application.AppId}"
-                : $"Add the certificate {userCertificate.Thumbprint} to the application {application.AppId} and set it on each node";
+                ? $"Create a registration certificate on each node and add it to the application {identity.AppId}{Through(identity)}"
+                : $"Add the certificate {userCertificate.Thumbprint} to the application {identity.AppId}{Through(identity)} and set it on each node";
             if (!await reporter.ShouldProcessAsync(names, action, CancellationToken.None).ConfigureAwait(false))
             {
                 return null;
@@ -138,11 +139,18 @@ namespace Az.StackHCI.Core.Workflows.Registration
             var keys = certificates.Select(c => c.Certificate).GroupBy(c => c.Thumbprint, StringComparer.OrdinalIgnoreCase).Select(g => g.First()).ToList();
             if (keys.Count > 0)
             {
-                reporter.Verbose($"Adding {keys.Count} certificate(s) as credentials of the application {application.AppId}.");
-                await AddKeysAsync(application, keys, cancellationToken).ConfigureAwait(false);
+                reporter.Verbose($"Adding {keys.Count} certificate(s) as credentials of the application {identity.AppId}{Through(identity)}.");
+                if (identity.Flow == IdentityFlow.ServiceManaged)
+                {
+                    await UploadAsync(keys, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await AddKeysAsync(identity.ApplicationObjectId, keys, cancellationToken).ConfigureAwait(false);
+                }
             }
 
-            var parameters = NodeParameters.Common(_context, application.AppId, cluster);
+            var parameters = NodeParameters.Common(_context, identity.AppId, cluster);
             var set = await NodeFanOut.RunAsync(certificates, c => c.ComputerName, async (certificate, token) =>
             {
                 var node = nodes.First(n => n.ComputerName == certificate.ComputerName);
@@ -203,14 +211,30 @@ namespace Az.StackHCI.Core.Workflows.Registration
             }
         }
 
+        private static string Through(ClusterIdentity identity) =>
+            identity.Flow == IdentityFlow.ServiceManaged ? " through the resource provider (uploadCertificate)" : "";
+
+        /// <summary>
+        /// The provider's application takes keys only from the provider: every public part in one uploadCertificate
+        /// (MS 2.x Setup-Certificates: all nodes' certificates at once, base64 DER), a long-running operation.
+        /// </summary>
+        private async Task UploadAsync(IReadOnlyList<X509Certificate2> certificates, CancellationToken cancellationToken)
+        {
+            var body = new JsonObject
+            {
+                ["properties"] = new JsonObject { ["certificates"] = new JsonArray(certificates.Select(c => (JsonNode)Convert.ToBase64String(c.RawData)).ToArray()) },
+            };
+            await _context.Arm.InvokeActionAsync(_context.Target.ResourceId, "uploadCertificate", ApiVersions.Clusters, body, _context.Reporter, cancellationToken).ConfigureAwait(false);
+        }
+
         /// <summary>
         /// One Graph write: the new keys plus the valid ones the application has, except earlier keys of the same
         /// nodes (same subject) and, when repairing, all earlier keys — so failed runs do not pile credentials up.
         /// </summary>
-        private async Task AddKeysAsync(DirectoryApplication application, IReadOnlyList<X509Certificate2> certificates, CancellationToken cancellationToken)
+        private async Task AddKeysAsync(string applicationObjectId, IReadOnlyList<X509Certificate2> certificates, CancellationToken cancellationToken)
         {
             var now = DateTimeOffset.UtcNow;
-            var current = await _context.Graph.GetApplicationWithKeysAsync(application.ObjectId, cancellationToken).ConfigureAwait(false);
+            var current = await _context.Graph.GetApplicationWithKeysAsync(applicationObjectId, cancellationToken).ConfigureAwait(false);
             var subjects = new HashSet<string>(certificates.Select(c => c.Subject), StringComparer.OrdinalIgnoreCase);
             var kept = _context.Request.RepairRegistration
                 ? new List<AppKey>()
@@ -222,7 +246,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 Later(now, c.NotBefore.ToUniversalTime()),
                 new DateTimeOffset(c.NotAfter.ToUniversalTime()),
                 c.Subject));
-            await _context.Graph.SetKeysAsync(application.ObjectId, kept.Concat(added), cancellationToken).ConfigureAwait(false);
+            await _context.Graph.SetKeysAsync(applicationObjectId, kept.Concat(added), cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>Failures that go away once the directory has replicated the new keys or role grants.</summary>

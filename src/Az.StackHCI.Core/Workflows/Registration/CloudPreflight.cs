@@ -18,6 +18,9 @@ namespace Az.StackHCI.Core.Workflows.Registration
         public bool CreateResourceGroup { get; set; }
         public JsonObject? ExistingCluster { get; set; }
 
+        /// <summary>Who owns the cluster's applications: the existing cluster's way, else the chosen one.</summary>
+        public IdentityFlow Flow { get; set; }
+
         /// <summary>The node is registered to this very resource and nothing needs repair.</summary>
         public bool AlreadyRegistered { get; set; }
     }
@@ -53,8 +56,20 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 throw new HciException("CloudResourceDoesNotExist", HciErrorCategory.ObjectNotFound, target.ResourceId, string.Format(RegistrationMessages.ResourceMissing, target.ResourceId));
             }
 
+            var flow = await IdentityFlows.DetectAsync(context.Graph, existing, cancellationToken).ConfigureAwait(false) is IdentityFlow detected
+                ? detected
+                : await IdentityFlows.ChooseAsync(arm, context.Request.UseOwnApplication, cancellationToken).ConfigureAwait(false);
+            if (flow == IdentityFlow.ServiceManaged && context.Request.UseOwnApplication)
+            {
+                context.Reporter.Warning($"{target.ResourceId} was registered with the resource provider's identity; it stays so (-UseOwnApplication applies to new registrations).");
+            }
+
+            context.Reporter.Verbose(flow == IdentityFlow.ServiceManaged
+                ? "The cluster's and Arc's identities are created and owned by the Azure Stack HCI resource provider (service-managed)."
+                : "The cluster's and Arc's identities are the user's own Azure AD applications (created through Microsoft Graph, admin consent needed).");
             var plan = new RegistrationPlan
             {
+                Flow = flow,
                 Region = region,
                 RegisterProvider = !provider.IsRegistered,
                 CreateResourceGroup = group is null,
@@ -97,6 +112,11 @@ namespace Az.StackHCI.Core.Workflows.Registration
             if (!plan.AlreadyRegistered)
             {
                 needed.Add(("Microsoft.AzureStackHCI/clusters/write", groupScope));
+                if (plan.Flow == IdentityFlow.ServiceManaged)
+                {
+                    needed.Add(("Microsoft.AzureStackHCI/clusters/createClusterIdentity/action", groupScope));
+                    needed.Add(("Microsoft.AzureStackHCI/clusters/uploadCertificate/action", groupScope));
+                }
             }
 
             var byScope = new Dictionary<string, IReadOnlyList<(IReadOnlyList<string>, IReadOnlyList<string>)>>(StringComparer.OrdinalIgnoreCase);

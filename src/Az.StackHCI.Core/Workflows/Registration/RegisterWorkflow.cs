@@ -63,7 +63,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
                         var state = await NodeCommands.GetAzureStackHCIAsync(entry, token).ConfigureAwait(false);
                         return (state, RegistrationInput.ResolveTarget(request, info, state));
                     },
-                    token => AzureSignIn.SignInAsync(environment, request.SignIn, reporter, token),
+                    token => AzureSignIn.SignInAsync(environment, request.SignIn, reporter, token, request.SubscriptionId),
                     cancellationToken).ConfigureAwait(false);
                 using var _ = cluster;
                 var context = new RegistrationContext(request, environment, session, cluster, target, reporter);
@@ -90,11 +90,12 @@ namespace Az.StackHCI.Core.Workflows.Registration
                     result = await new RegistrationSteps(context, plan, progress).RunAsync(cancellationToken).ConfigureAwait(false);
                 }
 
+                result.IdentityFlow = plan.Flow;
                 // Re-running Register is how Arc gets (re)enabled on a registered cluster, as the seed describes.
                 var registered = result.Result == RegistrationStatus.Success || result.ChangesSkipped;
                 return arcPlan is null || !registered
                     ? result
-                    : await new ArcSteps(context, arcPlan, progress, plan.Region, declined: result.ChangesSkipped).RunAsync(result, cancellationToken).ConfigureAwait(false);
+                    : await new ArcSteps(context, arcPlan, progress, plan.Region, plan.Flow, declined: result.ChangesSkipped).RunAsync(result, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -113,7 +114,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 : "device code";
             return $"SubscriptionId: {request.SubscriptionId} Region: {request.Region} ResourceName: {request.ResourceName} ResourceGroupName: {request.ResourceGroupName} " +
                 $"EnvironmentName: {request.EnvironmentName} ComputerName: {request.ComputerName} RepairRegistration: {request.RepairRegistration} " +
-                $"EnableAzureArcServer: {request.EnableAzureArcServer} Tenant: {signIn.TenantId} SignIn: {method}";
+                $"EnableAzureArcServer: {request.EnableAzureArcServer} UseOwnApplication: {request.UseOwnApplication} Tenant: {signIn.TenantId} SignIn: {method}";
         }
     }
 }

@@ -15,7 +15,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
         public const string ResourceNameMismatch = "Cluster is already registered with resource name : {0}. Skip '-ResourceName' or provide '-ResourceName' as {0} in Register-AzStackHCI to perform registration.";
         public const string RegionMismatch = "There is already an Azure Stack HCI resource with the same resource ID in region {0}, which is different from the input region {1}. Either specify the same region or delete the existing resource and try again.";
         public const string SetRegistrationFailed = "Exception occurred in Set-AzureStackHCIRegistration. ErrorMessage: {0}";
-        public const string AdminConsent = "You need additional Azure Active Directory permissions to register in this Azure subscription. Contact your Azure AD administrator to grant consent to AAD application identity {0} at {1}. Then, run Register-AzStackHCI again with same parameters to complete registration.";
+        public const string AdminConsent = "You need additional Azure Active Directory permissions to register in this Azure subscription. Contact your Azure AD administrator to grant consent to AAD application identity {0} at {1} (or at {2}). Then, run Register-AzStackHCI again with same parameters to complete registration.";
         public const string Success = "Azure Stack HCI is successfully registered. An Azure resource representing Azure Stack HCI has been created in your Azure subscription to enable an Azure-consistent monitoring, billing, and support experience.";
         public const string WhatIfDetails = "No changes were made (-WhatIf or declined confirmation); the verbose stream lists what would change.";
     }

@@ -27,6 +27,12 @@ namespace Az.StackHCI.Core.Workflows.Registration
         /// <summary>A certificate already on every node (LocalMachine store) instead of a new one per node.</summary>
         public string? CertificateThumbprint { get; set; }
 
+        /// <summary>
+        /// The seed's flow: the user's own cluster and Arc applications through Graph (admin consent needed), instead
+        /// of the resource provider's (the default wherever the provider offers it).
+        /// </summary>
+        public bool UseOwnApplication { get; set; }
+
         public bool EnableAzureArcServer { get; set; } = true;
 
         /// <summary>Where the nodes' Arc machines go (default: the arcSettings' group, else the cluster's).</summary>

@@ -23,6 +23,12 @@ namespace Az.StackHCI.Core.Workflows.Registration
 
         public string? AzurePortalAADAppPermissionsURL { get; set; }
 
+        /// <summary>The tenant's admin-consent URL for the cluster's application (seed flow, PendingForAdminConsent).</summary>
+        public string? AdminConsentURL { get; set; }
+
+        /// <summary>Who owns the cluster's applications: the resource provider, or the user (the seed's flow).</summary>
+        public IdentityFlow? IdentityFlow { get; set; }
+
         public string? Details { get; set; }
 
         public string? ErrorDetail { get; set; }

@@ -46,6 +46,79 @@ namespace Az.StackHCI.Core.Workflows.Registration
             await EnsureProviderAsync(cancellationToken).ConfigureAwait(false);
             await EnsureResourceGroupAsync(cancellationToken).ConfigureAwait(false);
 
+            var (identity, cluster, pending) = _plan.Flow == IdentityFlow.ServiceManaged
+                ? await EnsureServiceManagedAsync(cancellationToken).ConfigureAwait(false)
+                : await EnsureOwnApplicationAsync(cancellationToken).ConfigureAwait(false);
+            if (pending is not null)
+            {
+                return pending;
+            }
+
+            if (_declined || identity is null || cluster is null)
+            {
+                await Announce("every node", "Create a registration certificate, add it to the cluster's identity and set it on the node").ConfigureAwait(false);
+                await Announce(_context.Cluster.Cluster.Name, "Register the cluster and sync its census with the Azure Stack HCI service").ConfigureAwait(false);
+                return Skipped(Array.Empty<NodeResult>());
+            }
+
+            RequireServiceEndpoint(cluster);
+            _progress.Step("Getting new certificates from the on-premises cluster to use as application credentials", 70);
+            var certificates = await new CertificateSteps(_context, _progress).RunAsync(identity, cluster, cancellationToken).ConfigureAwait(false);
+            if (certificates is null)
+            {
+                return Skipped(Array.Empty<NodeResult>());
+            }
+
+            _progress.Step("Registering Azure Stack HCI cluster and syncing cluster census information from the on-premises cluster to the cloud", 85);
+            return await RegisterOnClusterAsync(identity, cluster, certificates, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// Microsoft's flow since 1.2 (MS 2.x Register-AzStackHCI): the resource first, then the provider creates and
+        /// owns the cluster's application (createClusterIdentity, a long-running operation), read back from the resource.
+        /// </summary>
+        private async Task<(ClusterIdentity?, JsonObject?, RegistrationResult?)> EnsureServiceManagedAsync(CancellationToken cancellationToken)
+        {
+            _progress.Step($"Creating Azure Resource {Target.ResourceName} representing Azure Stack HCI by calling Microsoft.AzureStackHCI provider", 40);
+            var cluster = await EnsureClusterAsync(null, cancellationToken).ConfigureAwait(false);
+            _progress.Step("Creating the cluster's identity, owned by the Azure Stack HCI resource provider", 55);
+            if (cluster is null)
+            {
+                await Announce(Target.ResourceId, "Ask the Azure Stack HCI resource provider to create the cluster's identity (createClusterIdentity)").ConfigureAwait(false);
+                return (null, null, null);
+            }
+
+            if (ProviderIdentity(cluster) is null)
+            {
+                if (!await Change(Target.ResourceId, "Ask the Azure Stack HCI resource provider to create the cluster's identity (createClusterIdentity)").ConfigureAwait(false))
+                {
+                    return (null, null, null);
+                }
+
+                await _context.Arm.InvokeActionAsync(Target.ResourceId, "createClusterIdentity", ApiVersions.Clusters, null, _context.Reporter, cancellationToken).ConfigureAwait(false);
+                cluster = await _context.Arm.GetResourceAsync(Target.ResourceId, ApiVersions.Clusters, cancellationToken).ConfigureAwait(false)
+                    ?? throw new HciException("CloudResourceDoesNotExist", HciErrorCategory.ObjectNotFound, Target.ResourceId, string.Format(RegistrationMessages.ResourceMissing, Target.ResourceId));
+            }
+
+            var identity = ProviderIdentity(cluster)
+                ?? throw new HciException("ClusterIdentityMissing", HciErrorCategory.InvalidResult, Target.ResourceId,
+                    $"The Azure Stack HCI resource provider created no identity for {Target.ResourceId} (aadClientId, aadApplicationObjectId and aadServicePrincipalObjectId are empty). Nothing was set on the nodes. Run Register-AzStackHCI again; if it persists, register with -UseOwnApplication.");
+            _context.Reporter.Verbose($"The cluster's identity is the resource provider's application {identity.AppId}.");
+            return (identity, cluster, null);
+        }
+
+        private static ClusterIdentity? ProviderIdentity(JsonObject cluster)
+        {
+            var properties = cluster["properties"];
+            string? Read(string name) => properties?[name]?.GetValue<string>() is { Length: > 0 } value ? value : null;
+            return Read("aadClientId") is string appId && Read("aadApplicationObjectId") is string objectId && Read("aadServicePrincipalObjectId") is string principalId
+                ? new ClusterIdentity(IdentityFlow.ServiceManaged, appId, objectId, principalId)
+                : null;
+        }
+
+        /// <summary>The seed's flow (Microsoft's 1.1): the user's own application, its service principal and admin consent, then the resource naming them.</summary>
+        private async Task<(ClusterIdentity?, JsonObject?, RegistrationResult?)> EnsureOwnApplicationAsync(CancellationToken cancellationToken)
+        {
             _progress.Step($"Creating the Azure AD application {Target.ResourceName}", 40);
             var application = await EnsureApplicationAsync(cancellationToken).ConfigureAwait(false);
             var servicePrincipalId = application is null
@@ -60,34 +133,34 @@ namespace Az.StackHCI.Core.Workflows.Registration
             else if (!await EnsureConsentAsync(servicePrincipalId, cancellationToken).ConfigureAwait(false))
             {
                 var url = PortalLinks.AppPermissions(_context.Environment, application!.AppId);
-                var pending = _context.Result(RegistrationStatus.PendingForAdminConsent, string.Format(RegistrationMessages.AdminConsent, application.AppId, url), Array.Empty<NodeResult>());
+                var consentUrl = PortalLinks.AdminConsent(_context.Environment, _context.TenantId, application.AppId);
+                var pending = _context.Result(RegistrationStatus.PendingForAdminConsent, string.Format(RegistrationMessages.AdminConsent, application.AppId, url, consentUrl), Array.Empty<NodeResult>());
                 pending.AzurePortalAADAppPermissionsURL = url;
+                pending.AdminConsentURL = consentUrl;
                 _context.Reporter.Warning(pending.Details!);
-                return pending;
+                return (null, null, pending);
             }
 
+            var identity = application is null || servicePrincipalId is null ? null : new ClusterIdentity(IdentityFlow.OwnApplication, application.AppId, application.ObjectId, servicePrincipalId);
             _progress.Step($"Creating Azure Resource {Target.ResourceName} representing Azure Stack HCI by calling Microsoft.AzureStackHCI provider", 60);
-            var cluster = await EnsureClusterAsync(application, cancellationToken).ConfigureAwait(false);
-            if (_declined || application is null || servicePrincipalId is null || cluster is null)
-            {
-                await Announce("every node", "Create a registration certificate, add it to the application and set it on the node").ConfigureAwait(false);
-                await Announce(_context.Cluster.Cluster.Name, "Register the cluster and sync its census with the Azure Stack HCI service").ConfigureAwait(false);
-                var skipped = _context.Result(RegistrationStatus.Cancelled, RegistrationMessages.WhatIfDetails, Array.Empty<NodeResult>());
-                skipped.ChangesSkipped = true;
-                return skipped;
-            }
+            return (identity, await EnsureClusterAsync(identity, cancellationToken).ConfigureAwait(false), null);
+        }
 
-            _progress.Step("Getting new certificates from the on-premises cluster to use as application credentials", 70);
-            var certificates = await new CertificateSteps(_context, _progress).RunAsync(application, cluster, cancellationToken).ConfigureAwait(false);
-            if (certificates is null)
+        /// <summary>The provider's serviceEndpoint is where the nodes register; without it they would be handed nothing.</summary>
+        private void RequireServiceEndpoint(JsonObject cluster)
+        {
+            if (cluster["properties"]?["serviceEndpoint"]?.GetValue<string>() is not { Length: > 0 })
             {
-                var skipped = _context.Result(RegistrationStatus.Cancelled, RegistrationMessages.WhatIfDetails, Array.Empty<NodeResult>());
-                skipped.ChangesSkipped = true;
-                return skipped;
+                throw new HciException("ServiceEndpointMissing", HciErrorCategory.InvalidResult, Target.ResourceId,
+                    $"The Azure Stack HCI resource provider returned no serviceEndpoint for {Target.ResourceId}, so the nodes would have no service to register with. Nothing was set on the nodes. Run Register-AzStackHCI again later; if it persists, the provider in this cloud cannot take registrations.");
             }
+        }
 
-            _progress.Step("Registering Azure Stack HCI cluster and syncing cluster census information from the on-premises cluster to the cloud", 85);
-            return await RegisterOnClusterAsync(application, servicePrincipalId, cluster, certificates, cancellationToken).ConfigureAwait(false);
+        private RegistrationResult Skipped(IEnumerable<NodeResult> nodes)
+        {
+            var skipped = _context.Result(RegistrationStatus.Cancelled, RegistrationMessages.WhatIfDetails, nodes);
+            skipped.ChangesSkipped = true;
+            return skipped;
         }
 
         private async Task EnsureProviderAsync(CancellationToken cancellationToken)
@@ -103,12 +176,19 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 return;
             }
 
+            // Registration can take minutes: checked with growing gaps up to 15 s, about ten minutes in all, shown as progress.
+            var started = DateTimeOffset.UtcNow;
             var provider = await _context.Arm.RegisterProviderAsync(Target.SubscriptionId, ResourceIds.HciNamespace, cancellationToken).ConfigureAwait(false);
-            await Polling.UntilAsync(
-                async token => provider = await _context.Arm.GetProviderAsync(Target.SubscriptionId, ResourceIds.HciNamespace, token).ConfigureAwait(false),
-                p => p.IsRegistered,
-                attempt => _context.Reporter.Verbose($"{ResourceIds.HciNamespace} is {provider.RegistrationState}; waiting (check {attempt})."),
-                cancellationToken).ConfigureAwait(false);
+            provider = await Polling.RepeatAsync(
+                async (attempt, token) => attempt == 1 ? provider : await _context.Arm.GetProviderAsync(Target.SubscriptionId, ResourceIds.HciNamespace, token).ConfigureAwait(false),
+                p => !p.IsRegistered,
+                (p, wait) => _progress.Step($"Registering Microsoft.AzureStackHCI provider to Subscription: {p.RegistrationState} after {(DateTimeOffset.UtcNow - started).TotalSeconds:0} s", 30),
+                TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(15), 45, cancellationToken).ConfigureAwait(false);
+            if (!provider.IsRegistered)
+            {
+                throw new HciException("ProviderRegistrationTimedOut", HciErrorCategory.OperationTimeout, ResourceIds.HciNamespace,
+                    $"{ResourceIds.HciNamespace} is still {provider.RegistrationState} in subscription {Target.SubscriptionId} after {(DateTimeOffset.UtcNow - started).TotalMinutes:0} minutes. Nothing else was changed. Run Register-AzStackHCI again once 'Get-AzResourceProvider -ProviderNamespace {ResourceIds.HciNamespace}' shows it Registered.");
+            }
         }
 
         private async Task EnsureResourceGroupAsync(CancellationToken cancellationToken)
@@ -168,7 +248,12 @@ namespace Az.StackHCI.Core.Workflows.Registration
         private async Task<bool> EnsureConsentAsync(string servicePrincipalId, CancellationToken cancellationToken)
         {
             var graph = _context.Graph;
-            var hciServicePrincipal = await graph.FindServicePrincipalIdAsync(HciServiceAppId, cancellationToken).ConfigureAwait(false)
+            // A new tenant gets the service's principal when the provider registers, which may take minutes to show.
+            var hciServicePrincipal = await Polling.RepeatAsync(
+                    (_, token) => graph.FindServicePrincipalIdAsync(HciServiceAppId, token),
+                    id => id is null,
+                    (_, wait) => _context.Reporter.Verbose($"The tenant has no service principal for the Azure Stack HCI service ({HciServiceAppId}) yet; checking again in {wait.TotalSeconds:0} s."),
+                    TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30), 10, cancellationToken).ConfigureAwait(false)
                 ?? throw new HciException("HciServicePrincipalMissing", HciErrorCategory.ObjectNotFound, HciServiceAppId,
                     $"The tenant has no service principal for the Azure Stack HCI service ({HciServiceAppId}). Registering the Microsoft.AzureStackHCI provider creates it; try again in a few minutes.");
             var granted = await graph.GetGrantedRolesAsync(servicePrincipalId, hciServicePrincipal, cancellationToken).ConfigureAwait(false);
@@ -194,17 +279,22 @@ namespace Az.StackHCI.Core.Workflows.Registration
             }
         }
 
-        /// <summary>The cluster resource bound to the application; its cloudId and serviceEndpoint come back from ARM.</summary>
-        private async Task<JsonObject?> EnsureClusterAsync(DirectoryApplication? application, CancellationToken cancellationToken)
+        /// <summary>
+        /// The cluster resource: in the service-managed flow (no identity given) as it is, or created with no
+        /// identity (MS 2.x); in the seed's flow bound to the application, with all four of its ids (spec
+        /// ClusterProperties). Its cloudId and serviceEndpoint come back from ARM.
+        /// </summary>
+        private async Task<JsonObject?> EnsureClusterAsync(ClusterIdentity? identity, CancellationToken cancellationToken)
         {
             var existing = _plan.ExistingCluster;
             var boundTo = existing?["properties"]?["aadClientId"]?.GetValue<string>();
-            if (existing is not null && application is not null && string.Equals(boundTo, application.AppId, StringComparison.OrdinalIgnoreCase))
+            if (existing is not null && (_plan.Flow == IdentityFlow.ServiceManaged || (identity is not null && string.Equals(boundTo, identity.AppId, StringComparison.OrdinalIgnoreCase))))
             {
                 return existing;
             }
 
-            if (!await Change(Target.ResourceId, $"Create the Azure Stack HCI resource in {_plan.Region}").ConfigureAwait(false) || application is null)
+            if (!await Change(Target.ResourceId, $"Create the Azure Stack HCI resource in {_plan.Region}").ConfigureAwait(false)
+                || (_plan.Flow == IdentityFlow.OwnApplication && identity is null))
             {
                 return null;
             }
@@ -215,33 +305,35 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 tags[tag.Key] = tag.Value;
             }
 
-            var body = new JsonObject
-            {
-                ["location"] = _plan.Region,
-                ["tags"] = tags,
-                ["properties"] = new JsonObject { ["aadClientId"] = application.AppId, ["aadTenantId"] = _context.TenantId },
-            };
+            var properties = identity is null
+                ? new JsonObject()
+                : new JsonObject
+                {
+                    ["aadClientId"] = identity.AppId,
+                    ["aadTenantId"] = _context.TenantId,
+                    ["aadApplicationObjectId"] = identity.ApplicationObjectId,
+                    ["aadServicePrincipalObjectId"] = identity.ServicePrincipalObjectId,
+                };
+            var body = new JsonObject { ["location"] = _plan.Region, ["tags"] = tags, ["properties"] = properties };
             await _context.Arm.PutResourceAsync(Target.ResourceId, ApiVersions.Clusters, body, cancellationToken).ConfigureAwait(false);
             return await _context.Arm.GetResourceAsync(Target.ResourceId, ApiVersions.Clusters, cancellationToken).ConfigureAwait(false);
         }
 
-        private async Task<RegistrationResult> RegisterOnClusterAsync(DirectoryApplication application, string servicePrincipalId, JsonObject cluster, IReadOnlyList<NodeResult> certificates, CancellationToken cancellationToken)
+        private async Task<RegistrationResult> RegisterOnClusterAsync(ClusterIdentity identity, JsonObject cluster, IReadOnlyList<NodeResult> certificates, CancellationToken cancellationToken)
         {
             var entry = _context.Cluster.Entry;
             if (!await Change(_context.Cluster.Cluster.Name, "Register the cluster and sync its census with the Azure Stack HCI service").ConfigureAwait(false))
             {
-                var skipped = _context.Result(RegistrationStatus.Cancelled, RegistrationMessages.WhatIfDetails, certificates);
-                skipped.ChangesSkipped = true;
-                return skipped;
+                return Skipped(certificates);
             }
 
-            var parameters = NodeParameters.Common(_context, application.AppId, cluster);
+            var parameters = NodeParameters.Common(_context, identity.AppId, cluster);
             parameters["SubscriptionId"] = Target.SubscriptionId;
-            parameters["ObjectId"] = application.ObjectId;
+            parameters["ObjectId"] = identity.ApplicationObjectId;
             parameters["ResourceName"] = Target.ResourceName;
             parameters["ProviderNamespace"] = ResourceIds.HciNamespace;
             parameters["ResourceArmId"] = Target.ResourceId;
-            parameters["ServicePrincipalClientId"] = servicePrincipalId;
+            parameters["ServicePrincipalClientId"] = identity.ServicePrincipalObjectId;
             if (_context.Request.CertificateThumbprint is { Length: > 0 } userThumbprint)
             {
                 parameters["CertificateThumbprint"] = userThumbprint;   // the user's certificate only, as Microsoft's callers
@@ -271,7 +363,9 @@ namespace Az.StackHCI.Core.Workflows.Registration
                     $"The cluster was registered, but node(s) {string.Join(", ", notRegistered)} do not report it. Run Register-AzStackHCI again to complete it.");
             }
 
-            return _context.Result(RegistrationStatus.Success, RegistrationMessages.Success, nodes);
+            var result = _context.Result(RegistrationStatus.Success, RegistrationMessages.Success, nodes);
+            result.IdentityFlow = identity.Flow;
+            return result;
         }
 
         private async Task<bool> Change(string target, string action)

@@ -66,7 +66,7 @@ namespace Az.StackHCI.Core.Workflows.Status
                     progress.Step("Logging in to Azure and reading the cluster resource", 70);
                     try
                     {
-                        var session = await AzureSignIn.SignInAsync(environment, request.SignIn, _reporter, cancellationToken).ConfigureAwait(false);
+                        var session = await AzureSignIn.SignInAsync(environment, request.SignIn, _reporter, cancellationToken, status.SubscriptionId).ConfigureAwait(false);
                         await JoinCloudAsync(status, resourceId, session, cluster, request.ThrottleLimit, cancellationToken).ConfigureAwait(false);
                     }
                     catch (HciException ex)

@@ -46,11 +46,13 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
             using var log = OperationLog.Open(request.LogsDirectory, request.DefaultLogsDirectory, "UnregisterHCI", _reporter);
             using var httpTrace = HttpTrace.To(log);
             log.Info($"Unregister-AzStackHCI triggered - SubscriptionId: {request.SubscriptionId} ResourceName: {request.ResourceName} ResourceGroupName: {request.ResourceGroupName} " +
-                $"EnvironmentName: {request.EnvironmentName} ComputerName: {request.ComputerName} DisableOnlyAzureArcServer: {request.DisableOnlyAzureArcServer} Force: {request.Force}");
+                $"EnvironmentName: {request.EnvironmentName} ComputerName: {request.ComputerName} DisableOnlyAzureArcServer: {request.DisableOnlyAzureArcServer} Force: {request.Force} CloudOnly: {request.CloudOnly}");
             var progress = new StepProgress(log, 1, Activity);
             try
             {
-                var result = await RunAsync(request, environment, log, progress, cancellationToken).ConfigureAwait(false);
+                var result = request.CloudOnly
+                    ? await RunCloudOnlyAsync(request, environment, log, progress, cancellationToken).ConfigureAwait(false)
+                    : await RunAsync(request, environment, log, progress, cancellationToken).ConfigureAwait(false);
                 log.Info($"Unregistration completed with status: {result.Result}. {result.Details}");
                 return result;
             }
@@ -73,23 +75,76 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
         private async Task<UnregistrationResult> RunAsync(UnregistrationRequest request, HciEnvironment environment, IOperationReporter reporter, StepProgress progress, CancellationToken cancellationToken)
         {
             progress.Step("Checking the cluster, then logging in to Azure while opening sessions to every node", 2);
-            var (cluster, session, (nodeState, target)) = await ClusterAndSignIn.OpenAsync(_connector, request.ComputerName, request.ThrottleLimit, reporter,
+            var (cluster, session, (nodeState, target)) = await ClusterAndSignIn.OpenAsync(_connector, request.ComputerName ?? "localhost", request.ThrottleLimit, reporter,
                 async (entry, info, token) =>
                 {
                     var state = await NodeCommands.GetAzureStackHCIAsync(entry, token).ConfigureAwait(false);
                     return (state, ResolveTarget(request, info, state));
                 },
-                token => AzureSignIn.SignInAsync(environment, request.SignIn, reporter, token),
+                token => AzureSignIn.SignInAsync(environment, request.SignIn, reporter, token, request.SubscriptionId),
                 cancellationToken).ConfigureAwait(false);
             using var _ = cluster;
-            var context = new UnregistrationContext(request, session, cluster, target, reporter, progress);
+            return await RemoveAsync(new UnregistrationContext(request, session, cluster, target, reporter, progress), nodeState, cluster.Cluster.Name, cancellationToken).ConfigureAwait(false);
+        }
 
-            progress.Step("Reading what there is to remove", 6);
+        /// <summary>
+        /// The cloud side alone, for a cluster whose nodes were re-imaged or are gone: the names must be given, and a
+        /// node that answers and still holds this registration refuses it (its registration would be orphaned).
+        /// </summary>
+        private async Task<UnregistrationResult> RunCloudOnlyAsync(UnregistrationRequest request, HciEnvironment environment, IOperationReporter reporter, StepProgress progress, CancellationToken cancellationToken)
+        {
+            if (request.SubscriptionId is null || request.ResourceName is null)
+            {
+                throw new HciException("RegistrationInfoNotFound", HciErrorCategory.InvalidArgument, "CloudOnly",
+                    $"{InfoNotFound} -CloudOnly does not ask the nodes, so give -SubscriptionId and -ResourceName (and -ResourceGroupName when it is not '<ResourceName>-rg').");
+            }
+
+            var target = new RegistrationTarget(request.SubscriptionId, request.ResourceGroupName ?? request.ResourceName + "-rg", request.ResourceName);
+            progress.Step("Checking that the nodes no longer hold the registration, while logging in to Azure", 2);
+            var nodeCheck = request.ComputerName is { Length: > 0 } node ? RefuseIfNodeHoldsAsync(node, target, reporter, cancellationToken) : Task.CompletedTask;
+            var signIn = AzureSignIn.SignInAsync(environment, request.SignIn, reporter, cancellationToken, request.SubscriptionId);
+            await Task.WhenAll(nodeCheck, signIn).ConfigureAwait(false);
+            var context = new UnregistrationContext(request, await signIn.ConfigureAwait(false), null, target, reporter, progress);
+            return await RemoveAsync(context, new NodeRegistration(), target.ResourceName, cancellationToken).ConfigureAwait(false);
+        }
+
+        private async Task RefuseIfNodeHoldsAsync(string computerName, RegistrationTarget target, IOperationReporter reporter, CancellationToken cancellationToken)
+        {
+            INodeSession session;
+            try
+            {
+                session = await _connector.ConnectAsync(computerName, cancellationToken).ConfigureAwait(false);
+            }
+            catch (NodeUnreachableException ex)
+            {
+                reporter.Verbose($"{computerName} does not answer ({ex.Reason}); only the cloud side is removed.");
+                return;
+            }
+
+            using (session)
+            {
+                var state = await NodeCommands.GetAzureStackHCIAsync(session, cancellationToken).ConfigureAwait(false);
+                if (state.IsRegistered && string.Equals(state.AzureResourceUri?.TrimEnd('/'), target.ResourceId, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new HciException("NodesStillRegistered", HciErrorCategory.InvalidOperation, computerName,
+                        $"{computerName} answers and is still registered as {target.ResourceId}. Nothing was changed. -CloudOnly is for clusters whose nodes are gone or re-imaged; " +
+                        "run Unregister-AzStackHCI without -CloudOnly, so that the nodes forget the registration too.");
+                }
+
+                reporter.Verbose($"{computerName} answers but does not hold this registration; only the cloud side is removed.");
+            }
+        }
+
+        /// <summary>Reads what there is, asks once for the whole list, then removes it (Arc, then the registration).</summary>
+        private static async Task<UnregistrationResult> RemoveAsync(UnregistrationContext context, NodeRegistration nodeState, string clusterName, CancellationToken cancellationToken)
+        {
+            var (request, target, reporter) = (context.Request, context.Target, context.Reporter);
+            context.Progress.Step("Reading what there is to remove", 6);
             var survey = await UnregistrationSurvey.ReadAsync(context, nodeState, cancellationToken).ConfigureAwait(false);
             var plan = survey.Plan(context);
             var result = new UnregistrationResult { AzureResourceId = target.ResourceId };
-            var description = $"Unregister cluster {cluster.Cluster.Name} from Azure ({target.ResourceId}):" + string.Concat(plan.Select(p => Environment.NewLine + "  - " + p));
-            if (!await reporter.ConfirmAsync(description, $"Unregister cluster {cluster.Cluster.Name} from Azure and make these {plan.Count} removal(s)?{Environment.NewLine}{description}", cancellationToken).ConfigureAwait(false))
+            var description = $"Unregister cluster {clusterName} from Azure ({target.ResourceId}):" + string.Concat(plan.Select(p => Environment.NewLine + "  - " + p));
+            if (!await reporter.ConfirmAsync(description, $"Unregister cluster {clusterName} from Azure and make these {plan.Count} removal(s)?{Environment.NewLine}{description}", cancellationToken).ConfigureAwait(false))
             {
                 result.Result = UnregistrationStatus.Cancelled;
                 result.Details = "Nothing was changed.";
@@ -105,7 +160,7 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
                 {
                     result.Result = UnregistrationStatus.Success;
                     result.Details = ArcOnlySuccess;
-                    result.Nodes.AddRange(cluster.Members.Select(m => new NodeResult(m, arcFailed.Contains(m, StringComparer.OrdinalIgnoreCase) ? "ArcNotDisabled" : "ArcDisabled")));
+                    result.Nodes.AddRange((context.Cluster?.Members ?? Array.Empty<string>()).Select(m => new NodeResult(m, arcFailed.Contains(m, StringComparer.OrdinalIgnoreCase) ? "ArcNotDisabled" : "ArcDisabled")));
                     return result;
                 }
 
@@ -116,9 +171,10 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
             }
             catch (Exception failure) when (NodeFailures.AsHci(failure) is HciException ex)
             {
-                var rerun = $"Unregister-AzStackHCI -SubscriptionId {target.SubscriptionId} -ResourceGroupName {target.ResourceGroup} -ResourceName {target.ResourceName} -ComputerName {request.ComputerName}" +
+                var rerun = $"Unregister-AzStackHCI -SubscriptionId {target.SubscriptionId} -ResourceGroupName {target.ResourceGroup} -ResourceName {target.ResourceName}" +
+                    (request.ComputerName is { Length: > 0 } node ? $" -ComputerName {node}" : "") +
                     (request.EnvironmentName == BuiltInEnvironments.AzureCloud ? "" : $" -EnvironmentName {request.EnvironmentName}") +
-                    (request.DisableOnlyAzureArcServer ? " -DisableOnlyAzureArcServer" : "") + (request.Force ? " -Force" : "") +
+                    (request.DisableOnlyAzureArcServer ? " -DisableOnlyAzureArcServer" : "") + (request.Force ? " -Force" : "") + (request.CloudOnly ? " -CloudOnly" : "") +
                     ", signing in as before";
                 result.Result = UnregistrationStatus.Failed;
                 result.Details = $"{ex.Message} To finish, fix the cause and run: {rerun}";

@@ -8,7 +8,7 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
     /// <summary>What every unregistration step works with.</summary>
     internal sealed class UnregistrationContext
     {
-        public UnregistrationContext(UnregistrationRequest request, AzureSession session, ClusterConnection cluster, RegistrationTarget target, IOperationReporter reporter, StepProgress progress)
+        public UnregistrationContext(UnregistrationRequest request, AzureSession session, ClusterConnection? cluster, RegistrationTarget target, IOperationReporter reporter, StepProgress progress)
         {
             Request = request;
             Cluster = cluster;
@@ -25,7 +25,8 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
 
         public UnregistrationRequest Request { get; }
 
-        public ClusterConnection Cluster { get; }
+        /// <summary>The nodes; null when only the cloud side is removed (-CloudOnly).</summary>
+        public ClusterConnection? Cluster { get; }
 
         public RegistrationTarget Target { get; }
 

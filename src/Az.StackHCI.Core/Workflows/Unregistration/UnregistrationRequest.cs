@@ -16,8 +16,15 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
 
         public string EnvironmentName { get; set; } = "AzureCloud";
 
-        /// <summary>Any node of the cluster, or the cluster name.</summary>
-        public string ComputerName { get; set; } = "localhost";
+        /// <summary>Any node of the cluster, or the cluster name; with <see cref="CloudOnly"/> a node to check (or null).</summary>
+        public string? ComputerName { get; set; } = "localhost";
+
+        /// <summary>
+        /// Remove the cluster's Azure side only (for a cluster whose nodes were re-imaged or are gone): the resource,
+        /// its Arc machines and settings, the role assignments, the identities and the groups this module created.
+        /// Refused when <see cref="ComputerName"/> answers and still holds the registration.
+        /// </summary>
+        public bool CloudOnly { get; set; }
 
         /// <summary>Remove Azure Arc integration only; the registration stays.</summary>
         public bool DisableOnlyAzureArcServer { get; set; }

@@ -46,12 +46,18 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
             if (_survey.ArcSettings is not null)
             {
                 _context.Progress.Step("Disabling Azure Arc for servers extensions", 10);
-                await arm.PostActionAsync(settingsId, "initializeDisableProcess", ApiVersions.ArcSettings, cancellationToken).ConfigureAwait(false);
+                // A long-running operation (spec: 200/202, azure-async-operation), followed to its end; it asks the
+                // nodes to remove the extensions, so without nodes (-CloudOnly) the extensions are deleted directly.
+                if (_context.Cluster is not null)
+                {
+                    await arm.InvokeActionAsync(settingsId, "initializeDisableProcess", ApiVersions.ArcSettings, null, Reporter, cancellationToken).ConfigureAwait(false);
+                }
+
                 await RemoveExtensionsAsync(settingsId, cancellationToken).ConfigureAwait(false);
             }
 
-            var entry = _context.Cluster.Entry;
-            if (_survey.Arc is { ClusterArcStatus: var status } && string.Equals(status, "Enabled", StringComparison.OrdinalIgnoreCase))
+            var entry = _context.Cluster?.Entry;
+            if (entry is not null && _survey.Arc is { ClusterArcStatus: var status } && string.Equals(status, "Enabled", StringComparison.OrdinalIgnoreCase))
             {
                 await NodeCommands.ClearArcIntegrationAsync(entry, setDisableInProgress: true, cancellationToken).ConfigureAwait(false);
             }
@@ -71,12 +77,13 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
                 await arm.DeleteAsync(assignment, ApiVersions.Authorization, cancellationToken).ConfigureAwait(false);
             }
 
+            await RemoveProviderRoleAsync(cancellationToken).ConfigureAwait(false);
             if (_survey.ArcApp is { } arcApp)
             {
-                await _context.Graph.DeleteApplicationAsync(arcApp.ObjectId, cancellationToken).ConfigureAwait(false);
+                await DeleteApplicationAsync(arcApp, cancellationToken).ConfigureAwait(false);
             }
 
-            if (_survey.Arc is not null && !string.Equals(_survey.Arc.ClusterArcStatus, "Disabled", StringComparison.OrdinalIgnoreCase))
+            if (entry is not null && _survey.Arc is not null && !string.Equals(_survey.Arc.ClusterArcStatus, "Disabled", StringComparison.OrdinalIgnoreCase))
             {
                 await NodeCommands.ClearArcIntegrationAsync(entry, setDisableInProgress: false, cancellationToken).ConfigureAwait(false);
             }
@@ -89,8 +96,7 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
         public async Task<IReadOnlyList<NodeResult>> RemoveRegistrationAsync(CancellationToken cancellationToken)
         {
             _context.Progress.Step("Unregistering Azure Stack HCI cluster and cleaning up registration state on the on-premises cluster", 50);
-            var entry = _context.Cluster.Entry;
-            if (_survey.NodeState.IsRegistered)
+            if (_context.Cluster is { Entry: var entry } && _survey.NodeState.IsRegistered)
             {
                 try
                 {
@@ -114,11 +120,55 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
             _context.Progress.Step("Deleting the cluster's Azure AD application", 85);
             foreach (var application in _survey.ClusterApps)
             {
-                await _context.Graph.DeleteApplicationAsync(application.ObjectId, cancellationToken).ConfigureAwait(false);
+                await DeleteApplicationAsync(application, cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var application in _survey.ProviderApps)
+            {
+                Reporter.Verbose($"The application {application.DisplayName} ({application.AppId}) is the resource provider's; it goes with the resource.");
             }
 
             await DeleteGroupIfEmptyAsync(_survey.ClusterGroup, cancellationToken).ConfigureAwait(false);
             return nodes;
+        }
+
+        /// <summary>
+        /// The user's own application; one the account may not delete (another admin's, e.g. registered by Microsoft's
+        /// 1.1 module) is a warning, as in Microsoft's module (9010/9011): the registration is gone either way.
+        /// </summary>
+        private async Task DeleteApplicationAsync(DirectoryApplication application, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await _context.Graph.DeleteApplicationAsync(application.ObjectId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HciException ex) when (ex.Category == HciErrorCategory.PermissionDenied)
+            {
+                Reporter.Warning($"Couldn't delete the Azure AD application {application.DisplayName} ({application.AppId}): the account is not one of its owners or an application administrator. Ask one of them to delete it. ({ex.Message})");
+            }
+        }
+
+        /// <summary>
+        /// The provider's Connected Machine Resource Manager role on the Arc group goes once no cluster's machine is
+        /// left there (the group may serve other clusters; MS 2.x Remove-ArcRoleAssignments).
+        /// </summary>
+        private async Task RemoveProviderRoleAsync(CancellationToken cancellationToken)
+        {
+            if (_survey.ProviderRoleAssignment is not string assignment || _survey.ArcResourceGroup is not string group)
+            {
+                return;
+            }
+
+            var machines = await _context.Arm.ListAsync($"{ResourceIds.ResourceGroup(Target.SubscriptionId, group)}/providers/Microsoft.HybridCompute/machines", ApiVersions.HybridComputeMachines, cancellationToken).ConfigureAwait(false);
+            var others = machines.Where(m => m["properties"]?["parentClusterResourceId"]?.GetValue<string>() is { Length: > 0 } parent
+                && !string.Equals(parent, Target.ResourceId, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (others.Count > 0)
+            {
+                Reporter.Verbose($"The resource provider keeps its role on {group}: {others.Count} Arc machine(s) of other clusters are there.");
+                return;
+            }
+
+            await _context.Arm.DeleteAsync(assignment, ApiVersions.Authorization, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>Extensions the user installed are deleted; the ones Azure manages go with arcSettings.</summary>
@@ -151,13 +201,18 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
         /// </summary>
         private async Task<IReadOnlyList<string>> DisableOnNodesAsync(CancellationToken cancellationToken)
         {
+            if (_context.Cluster is null)
+            {
+                return Array.Empty<string>();
+            }
+
             var enabled = new HashSet<string>(_survey.NodesToDisable, StringComparer.OrdinalIgnoreCase);
             var managedIdentity = _survey.Arc is not null && string.IsNullOrEmpty(_survey.Arc.ApplicationId);
             var members = _context.Cluster.Members;
             var indexes = Enumerable.Range(0, members.Count).Where(i => enabled.Contains(members[i])).ToList();
             var outcomes = await NodeFanOut.RunAsync(indexes, i => members[i], async (i, token) =>
             {
-                var node = _context.Cluster.Nodes[i];
+                var node = _context.Cluster!.Nodes[i];
                 _context.Progress.Node(i, node.ComputerName, "Disabling Azure Arc integration");
                 var accessToken = managedIdentity
                     ? await NodeCommands.GetNodeIdentityTokenAsync(node, _context.ResourceManager, token).ConfigureAwait(false)
@@ -183,7 +238,10 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
             return failed.Select(f => f.ComputerName).ToList();
         }
 
-        /// <summary>Arc machines still linked to this cluster (an agent that could not disconnect) are deleted from Azure.</summary>
+        /// <summary>
+        /// Arc machines still linked to this cluster (an agent that could not disconnect, or every machine when the
+        /// nodes are gone) are deleted from Azure; machines of other clusters in the group stay.
+        /// </summary>
         private async Task RemoveStaleMachinesAsync(IReadOnlyList<string> failed, CancellationToken cancellationToken)
         {
             if (_survey.ArcResourceGroup is not string group)
@@ -191,27 +249,29 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
                 return;
             }
 
-            foreach (var member in _context.Cluster.Members)
+            var machines = await _context.Arm.ListAsync($"{ResourceIds.ResourceGroup(Target.SubscriptionId, group)}/providers/Microsoft.HybridCompute/machines", ApiVersions.HybridComputeMachines, cancellationToken).ConfigureAwait(false);
+            foreach (var machine in machines.Where(m => string.Equals(m["properties"]?["parentClusterResourceId"]?.GetValue<string>(), Target.ResourceId, StringComparison.OrdinalIgnoreCase)))
             {
-                var machineId = $"{ResourceIds.ResourceGroup(Target.SubscriptionId, group)}/providers/Microsoft.HybridCompute/machines/{member}";
-                var machine = await _context.Arm.GetResourceAsync(machineId, ApiVersions.HybridComputeMachines, cancellationToken).ConfigureAwait(false);
-                if (machine?["properties"]?["parentClusterResourceId"]?.GetValue<string>() is string parent && string.Equals(parent, Target.ResourceId, StringComparison.OrdinalIgnoreCase))
+                var name = machine["name"]?.GetValue<string>() ?? "";
+                if (failed.Contains(name, StringComparer.OrdinalIgnoreCase))
                 {
-                    if (failed.Contains(member, StringComparer.OrdinalIgnoreCase))
-                    {
-                        Reporter.Warning($"Deleting the Arc machine of {member} from Azure (-Force); its agent may still run on the node.");
-                    }
-
-                    await _context.Arm.DeleteProviderResourceAsync(machineId, cancellationToken).ConfigureAwait(false);
+                    Reporter.Warning($"Deleting the Arc machine of {name} from Azure (-Force); its agent may still run on the node.");
                 }
+
+                await _context.Arm.DeleteProviderResourceAsync(machine["id"]!.GetValue<string>(), cancellationToken).ConfigureAwait(false);
             }
         }
 
         /// <summary>Every node at once; a node that cannot be cleaned is a warning, as its certificate no longer opens anything.</summary>
         private async Task<IReadOnlyList<NodeResult>> RemoveCertificatesAsync(CancellationToken cancellationToken)
         {
-            var nodes = _context.Cluster.Nodes;
-            var outcomes = await NodeFanOut.RunAsync(Enumerable.Range(0, nodes.Count), i => _context.Cluster.Members[i], async (i, token) =>
+            if (_context.Cluster is not { } cluster)
+            {
+                return Array.Empty<NodeResult>();
+            }
+
+            var nodes = cluster.Nodes;
+            var outcomes = await NodeFanOut.RunAsync(Enumerable.Range(0, nodes.Count), i => cluster.Members[i], async (i, token) =>
             {
                 _context.Progress.Node(i, nodes[i].ComputerName, "Removing the registration certificate");
                 await NodeCommands.RemoveRegistrationCertificateAsync(nodes[i], token).ConfigureAwait(false);

@@ -29,7 +29,13 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
         /// <summary>The cluster's application(s): the one the resource names and the one tagged as this cluster's.</summary>
         public IReadOnlyList<DirectoryApplication> ClusterApps { get; private set; } = Array.Empty<DirectoryApplication>();
 
+        /// <summary>The cluster's applications the resource provider owns (service-managed): its to delete, never ours.</summary>
+        public IReadOnlyList<DirectoryApplication> ProviderApps { get; private set; } = Array.Empty<DirectoryApplication>();
+
         public DirectoryApplication? ArcApp { get; private set; }
+
+        /// <summary>The provider's Connected Machine Resource Manager assignment on the Arc group, as registration names it.</summary>
+        public string? ProviderRoleAssignment { get; private set; }
 
         /// <summary>Ids of the Arc role assignments this module made (named after scope, role and principal).</summary>
         public IReadOnlyList<string> ArcRoleAssignments { get; private set; } = Array.Empty<string>();
@@ -48,14 +54,14 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
         public IReadOnlyList<string> NodesToDisable =>
             Arc is not null && string.Equals(Arc.ClusterArcStatus, "Disabled", StringComparison.OrdinalIgnoreCase) ? Array.Empty<string>() : ArcEnabledNodes;
 
-        public bool HasArc => ArcSettings is not null || ArcApp is not null || ArcRoleAssignments.Count > 0 || ArcEnabledNodes.Count > 0
+        public bool HasArc => ArcSettings is not null || ArcApp is not null || ArcRoleAssignments.Count > 0 || ProviderRoleAssignment is not null || ArcEnabledNodes.Count > 0
             || (Arc is not null && !string.Equals(Arc.ClusterArcStatus, "Disabled", StringComparison.OrdinalIgnoreCase));
 
         public static async Task<UnregistrationSurvey> ReadAsync(UnregistrationContext context, NodeRegistration nodeState, CancellationToken cancellationToken)
         {
             var target = context.Target;
             var survey = new UnregistrationSurvey { NodeState = nodeState };
-            survey.Arc = await NodeCommands.GetArcIntegrationAsync(context.Cluster.Entry, cancellationToken).ConfigureAwait(false);
+            survey.Arc = context.Cluster is null ? null : await NodeCommands.GetArcIntegrationAsync(context.Cluster.Entry, cancellationToken).ConfigureAwait(false);
 
             survey.ClusterResource = await context.Arm.GetResourceAsync(target.ResourceId, ApiVersions.Clusters, cancellationToken).ConfigureAwait(false);
             survey.ArcSettings = survey.ClusterResource is null ? null
@@ -74,11 +80,21 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
                 apps.Add(tagged);
             }
 
-            survey.ClusterApps = apps;
+            var providerApps = new List<DirectoryApplication>();
+            foreach (var application in apps)
+            {
+                if (await IdentityFlows.IsProviderOwnedAsync(context.Graph, application.ObjectId, survey.ClusterResource, cancellationToken).ConfigureAwait(false))
+                {
+                    providerApps.Add(application);
+                }
+            }
+
+            survey.ClusterApps = apps.Except(providerApps).ToList();
+            survey.ProviderApps = providerApps;
             survey.ArcApp = await context.Graph.FindApplicationByNameAsync(ClusterIdentities.ArcAppName(target.ResourceName), ClusterIdentities.ArcAppTag(target.ResourceId), cancellationToken).ConfigureAwait(false);
             // The Arc identity's role assignments: of our application, else of the one the nodes use (a user's
             // -ArcSpnCredential, whose application stays); only assignments named as this module names them.
-            var arcAppId = survey.ArcApp?.AppId ?? survey.Arc?.ApplicationId;
+            var arcAppId = survey.ArcApp?.AppId ?? survey.ArcSettings?["properties"]?["arcApplicationClientId"]?.GetValue<string>() ?? survey.Arc?.ApplicationId;
             var arcPrincipal = arcAppId is { Length: > 0 } ? await context.Graph.FindServicePrincipalIdAsync(arcAppId, cancellationToken).ConfigureAwait(false) : null;
             if (arcPrincipal is not null)
             {
@@ -90,6 +106,12 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
             }
 
             survey.ArcResourceGroup = survey.ArcSettings?["properties"]?["arcInstanceResourceGroup"]?.GetValue<string>() ?? survey.ArcResourceGroup;
+            if (survey.ArcResourceGroup is string arcGroupName && IdentityFlows.ProviderPrincipal(survey.ClusterResource) is string provider)
+            {
+                var assignment = ArmGateway.RoleAssignmentId(ResourceIds.ResourceGroup(target.SubscriptionId, arcGroupName), ClusterIdentities.ArcResourceManagerRole, provider);
+                survey.ProviderRoleAssignment = await context.Arm.GetResourceAsync(assignment, ApiVersions.Authorization, cancellationToken).ConfigureAwait(false) is null ? null : assignment;
+            }
+
             survey.ClusterGroup = await context.Arm.GetResourceGroupAsync(target.SubscriptionId, target.ResourceGroup, cancellationToken).ConfigureAwait(false);
             if (survey.ArcResourceGroup is string arcGroup && !string.Equals(arcGroup, target.ResourceGroup, StringComparison.OrdinalIgnoreCase))
             {
@@ -106,6 +128,11 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
             var plan = new List<string>();
             if (HasArc)
             {
+                if (context.Cluster is null && ArcResourceGroup is not null)
+                {
+                    plan.Add($"Delete the Arc machines in {ArcResourceGroup} that belong to the cluster (their nodes are gone)");
+                }
+
                 if (NodesToDisable.Count > 0)
                 {
                     plan.Add($"Disable Azure Arc integration on node(s) {string.Join(", ", NodesToDisable)} (and delete Arc machines still linked to the cluster)");
@@ -117,6 +144,11 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
                 }
 
                 plan.AddRange(ArcRoleAssignments.Select(a => $"Remove the Arc onboarding role assignment {a}"));
+                if (ProviderRoleAssignment is not null)
+                {
+                    plan.Add($"Remove the resource provider's role assignment {ProviderRoleAssignment} if no other cluster's Arc machines are in {ArcResourceGroup}");
+                }
+
                 if (ArcApp is not null)
                 {
                     plan.Add($"Delete the Azure AD application {ArcApp.DisplayName} ({ArcApp.AppId})");
@@ -135,10 +167,14 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
 
             if (NodeState.IsRegistered)
             {
-                plan.Add($"Remove the registration from cluster {context.Cluster.Cluster.Name}");
+                plan.Add($"Remove the registration from cluster {context.Cluster!.Cluster.Name}");
             }
 
-            plan.Add($"Remove the registration certificates from node(s) {string.Join(", ", context.Cluster.Members)}");
+            if (context.Cluster is not null)
+            {
+                plan.Add($"Remove the registration certificates from node(s) {string.Join(", ", context.Cluster.Members)}");
+            }
+
             if (ClusterResource is not null)
             {
                 plan.Add($"Delete the Azure Stack HCI resource {target.ResourceId}");
