@@ -32,6 +32,8 @@ BeforeDiscovery {
         'Get-ClusterResource $v'
         'Get-ClusterParameter DnsSuffix'
         'Invoke-RestMethod -Uri $v -Method GET -UseBasicParsing -Headers $v -UseDefaultCredentials'
+        'Get-CimInstance -ClassName CIM_OperatingSystem'
+        'Get-CimInstance CIM_OperatingSystem'
     ) | ForEach-Object { @{ Call = $_ } }
 
     # Calls no Microsoft caller makes, which the lab must refuse as a real node's binder would.

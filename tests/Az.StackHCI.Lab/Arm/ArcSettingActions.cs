@@ -7,7 +7,10 @@ namespace Az.StackHCI.Lab.Arm;
 /// <summary>POST actions on clusters/{c}/arcSettings/default (wire protocols §1.6).</summary>
 internal static class ArcSettingActions
 {
-    /// <summary>Creates the Arc onboarding application "&lt;cluster&gt;.arc" (once) and records its ids.</summary>
+    /// <summary>
+    /// Creates the Arc onboarding application "&lt;cluster&gt;.arc" (once), owned by the provider, and records its ids.
+    /// The answer (and, run asynchronously, the operation status's "properties") is the spec's ArcIdentityResponse.
+    /// </summary>
     public static ArmResult CreateArcIdentity(ArmCall call, string resourceGroup, string cluster, string name)
     {
         var resource = ArcSettings.Require(call, resourceGroup, cluster, name);
@@ -64,15 +67,21 @@ internal static class ArcSettingActions
         var resource = ArcSettings.Require(call, resourceGroup, cluster, name);
         resource.Body["properties"]!["defaultExtensions"] = new JsonArray(
             new JsonObject { ["category"] = "ProductQualityAndSupport", ["consentTime"] = ArmJson.Time(call.Now) });
+        ArcExtensions.InstallDefaults(call, resource);
         ArmJson.Touch(resource.Body, call);
         return ArmResult.Ok(ArcSettings.Render(call, resource));
     }
 
-    /// <summary>Starts Arc clean-up: the aggregate state reads DisableInProgress until the arc setting is deleted.</summary>
+    /// <summary>
+    /// Starts Arc clean-up, always as a long-running operation of the lab's arcDisableMs (the route makes it one): the
+    /// aggregate state reads DisableInProgress until the arc setting is deleted, and when the operation ends the
+    /// Azure-managed (default) extensions are gone (<see cref="ArcExtensions.Settle"/>).
+    /// </summary>
     public static ArmResult InitializeDisableProcess(ArmCall call, string resourceGroup, string cluster, string name)
     {
         var resource = ArcSettings.Require(call, resourceGroup, cluster, name);
         resource.Hidden["disabling"] = ArmJson.Time(call.Now);
+        resource.Hidden["disableCompletesAt"] = ArmJson.Time(call.Now.AddMilliseconds(call.State.Settings.ArcDisableMs));
         return new ArmResult(200);
     }
 }

@@ -6,7 +6,9 @@ namespace Az.StackHCI.Lab.Arm;
 /// <summary>
 /// clusters/{c}/arcSettings/default (wire protocols §1.6). aggregateState and perNodeDetails are not stored: they
 /// are read from the Microsoft.HybridCompute machines whose parentClusterResourceId is the cluster, for the nodes
-/// that reported themselves Arc-enabled at the cluster's last sync (Census.ApplyArc).
+/// that reported themselves Arc-enabled at the cluster's last sync (Census.ApplyArc). From initializeDisableProcess
+/// until the arc setting is deleted, aggregateState reads DisableInProgress (Microsoft's module then refuses to
+/// register: "Unregister of Azure Arc integration is in progress"). Extensions: <see cref="ArcExtensions"/>.
 /// </summary>
 internal static class ArcSettings
 {
@@ -70,7 +72,9 @@ internal static class ArcSettings
             return ArmResult.NoContent();
         }
 
+        var appId = ArmJson.String(ArmResources.Find(call, id)!.Body["properties"]?["arcApplicationClientId"]);
         ArmResources.Delete(call, id);
+        DirectoryObjects.DeleteIfProviderOwned(call.State, appId);
         return ArmResult.Deleted();
     }
 
@@ -82,22 +86,19 @@ internal static class ArcSettings
             .Select(r => (JsonNode)Render(call, r)));
     }
 
-    /// <summary>Extensions of the arc setting: none are installed in the lab, but the unregister path lists them.</summary>
-    public static ArmResult ListExtensions(ArmCall call, string resourceGroup, string cluster, string name)
-    {
-        Require(call, resourceGroup, cluster, name);
-        return ArmResult.List(Array.Empty<JsonNode>());
-    }
-
+    /// <summary>The arc setting, with a finished disable process applied (<see cref="ArcExtensions.Settle"/>).</summary>
     public static LabResource Require(ArmCall call, string resourceGroup, string cluster, string name)
     {
         var clusterId = Clusters.Require(call, resourceGroup, cluster).Id;
-        return ArmResources.Find(call, clusterId + "/arcSettings/" + name)
+        var resource = ArmResources.Find(call, clusterId + "/arcSettings/" + name)
             ?? throw ArmErrors.ResourceNotFound($"{Type}/{cluster}/{name}", resourceGroup);
+        ArcExtensions.Settle(call, resource);
+        return resource;
     }
 
     public static JsonObject Render(ArmCall call, LabResource resource)
     {
+        ArcExtensions.Settle(call, resource);
         var body = (JsonObject)resource.Body.DeepClone();
         var properties = (JsonObject)body["properties"]!;
         var clusterId = resource.Id[..resource.Id.LastIndexOf("/arcSettings/", StringComparison.OrdinalIgnoreCase)];

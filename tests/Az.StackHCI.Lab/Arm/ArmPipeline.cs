@@ -63,7 +63,10 @@ internal static class ArmPipeline
 
         lock (call.State.Sync)
         {
-            var route = ArmRouter.Route(call);
+            // GET /tenants is tenant level and its own route (the resource provider's routes are the router's).
+            var route = call.Segments is [var only] && ArmRouter.Is(only, Tenants.Path)
+                ? ArmRouter.Get(call, ArmRoute.Anyone("Microsoft.Resources/tenants", "/", Tenants.List))
+                : ArmRouter.Route(call);
             call.Action = route.Access == ArmAccess.Action ? route.Action : null;
             ApiVersions.Check(call, route);
             Rbac.Authorize(call, route);

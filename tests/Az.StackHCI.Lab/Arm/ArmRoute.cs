@@ -27,6 +27,9 @@ internal sealed record ArmRoute(string ApiType, ArmAccess Access, string? Action
     /// <summary>Always answered 202 + Azure-AsyncOperation (the spec allows nothing else, e.g. uploadCertificate).</summary>
     public bool AlwaysAsync { get; init; }
 
+    /// <summary>How long the operation runs when answered 202, if the provider decides (else the matching lab rule's).</summary>
+    public int? AsyncDurationMs { get; init; }
+
     /// <summary>Polling URLs: Azure.Core replaces their api-version with the original request's (wire protocols §0.4).</summary>
     public bool AnyApiVersion { get; init; }
 

@@ -27,6 +27,12 @@ internal static class ArmRouter
                 : Get(call, ArmRoute.Anyone($"{Resources}/providers", "/", c => Providers.Get(c, s[1], withRegistration: false)));
         }
 
+        if (s.Length == 3 && Is(s[0], "providers") && Is(s[2], "operations"))
+        {
+            // A provider's operations list (Operations_List): tenant-level, any valid token.
+            return ProviderOperations.Route(call, s[1]);
+        }
+
         if (s.Length == 0 || !Is(s[0], "subscriptions"))
         {
             throw ArmErrors.NotFound(call.Path);

@@ -15,11 +15,7 @@ internal static class ClusterActions
     public static ArmResult UploadCertificate(ArmCall call, string resourceGroup, string name)
     {
         var cluster = Clusters.Require(call, resourceGroup, name);
-        var certificates = call.Body()["properties"]?["certificates"] as JsonArray;
-        if (certificates is null || certificates.Count == 0)
-        {
-            throw ArmErrors.InvalidRequestContent("Required property 'certificates' not found in JSON. Path 'properties'");
-        }
+        var certificates = Certificates(call.Body());
 
         var stored = cluster.Hidden["certificates"] as JsonArray ?? new JsonArray();
         foreach (var item in certificates)
@@ -56,6 +52,57 @@ internal static class ClusterActions
         return new ArmResult(200);
     }
 
+    /// <summary>
+    /// The body as the spec's UploadCertificateRequest reads it: { "properties": { "certificates": [ "&lt;base64 DER&gt;", … ] } },
+    /// no other members (additionalProperties false on both objects), strings only, at least one certificate.
+    /// </summary>
+    private static JsonArray Certificates(JsonObject body)
+    {
+        RequireKnownMembers(body, "UploadCertificateRequest", "", "properties");
+        if (body["properties"] is { } node && node is not JsonObject)
+        {
+            throw ArmErrors.InvalidRequestContent($"Error converting value to type 'RawCertificateData': a JSON {node.GetValueKind()} is not an object. Path 'properties'");
+        }
+
+        var properties = body["properties"] as JsonObject;
+        if (properties is not null)
+        {
+            RequireKnownMembers(properties, "RawCertificateData", "properties.", "certificates");
+        }
+
+        if (properties?["certificates"] is { } list && list is not JsonArray)
+        {
+            throw ArmErrors.InvalidRequestContent($"Error converting value to type 'List<String>': a JSON {list.GetValueKind()} is not an array. Path 'properties.certificates'");
+        }
+
+        if (properties?["certificates"] is not JsonArray certificates || certificates.Count == 0)
+        {
+            throw ArmErrors.InvalidRequestContent("Required property 'certificates' not found in JSON. Path 'properties'");
+        }
+
+        for (var i = 0; i < certificates.Count; i++)
+        {
+            if (certificates[i] is not JsonValue value || value.GetValueKind() != System.Text.Json.JsonValueKind.String)
+            {
+                var kind = certificates[i]?.GetValueKind().ToString() ?? "Null";
+                throw ArmErrors.InvalidRequestContent($"Error reading string. Unexpected token: {kind}. Path 'properties.certificates[{i}]'");
+            }
+        }
+
+        return certificates;
+    }
+
+    private static void RequireKnownMembers(JsonObject target, string type, string path, params string[] known)
+    {
+        foreach (var (member, _) in target)
+        {
+            if (!known.Contains(member, StringComparer.OrdinalIgnoreCase))
+            {
+                throw ArmErrors.InvalidRequestContent($"Could not find member '{member}' on object of type '{type}'. Path '{path}{member}'");
+            }
+        }
+    }
+
     /// <summary>What the resource provider does with an uploaded certificate: a key credential of the cluster's app.</summary>
     private static void AddKeyCredential(ArmCall call, LabResource cluster, string der, X509Certificate2 certificate)
     {
@@ -78,7 +125,11 @@ internal static class ClusterActions
         });
     }
 
-    /// <summary>Creates the cluster's AAD application and service principal (once) and records their ids.</summary>
+    /// <summary>
+    /// Creates the cluster's AAD application and service principal (once), owned by the provider and holding the HCI
+    /// service's app roles, and records their ids. The answer (and, run asynchronously, the operation status's
+    /// "properties") is the spec's ClusterIdentityResponse.
+    /// </summary>
     public static ArmResult CreateClusterIdentity(ArmCall call, string resourceGroup, string name)
     {
         var cluster = Clusters.Require(call, resourceGroup, name);
@@ -86,7 +137,7 @@ internal static class ClusterActions
         var existing = ArmJson.String(properties["aadClientId"]) is string clientId ? call.State.FindApplicationByAppId(clientId) : null;
         if (existing is null || call.State.FindServicePrincipalByAppId(existing.AppId) is not { } servicePrincipal)
         {
-            (existing, servicePrincipal) = DirectoryObjects.CreateApplication(call.State, name);
+            (existing, servicePrincipal) = DirectoryObjects.CreateApplication(call.State, name, hciServiceRoles: true);
         }
 
         properties["aadClientId"] = existing.AppId;

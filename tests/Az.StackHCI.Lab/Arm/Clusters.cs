@@ -97,8 +97,14 @@ internal static class Clusters
 
     public static ArmResult Get(ArmCall call, string resourceGroup, string name) => ArmResult.Ok(Require(call, resourceGroup, name).Body.DeepClone());
 
-    public static ArmResult Delete(ArmCall call, string resourceGroup, string name) =>
-        ArmResources.DeleteInGroup(call, resourceGroup, Id(call, resourceGroup, name));
+    /// <summary>Deletes the cluster; its identity goes with it where the provider made it (createClusterIdentity).</summary>
+    public static ArmResult Delete(ArmCall call, string resourceGroup, string name)
+    {
+        var appId = ArmResources.Find(call, Id(call, resourceGroup, name)) is { } cluster ? ArmJson.String(cluster.Body["properties"]?["aadClientId"]) : null;
+        var result = ArmResources.DeleteInGroup(call, resourceGroup, Id(call, resourceGroup, name));
+        DirectoryObjects.DeleteIfProviderOwned(call.State, appId);
+        return result;
+    }
 
     public static ArmResult List(ArmCall call, string? resourceGroup) => ArmResources.ListOfType(call, Type, resourceGroup);
 

@@ -8,6 +8,10 @@ namespace Az.StackHCI.Lab.Arm;
 /// Long-running operations in ARM RPC style (wire protocols §1.7). Everything completes synchronously unless a lab
 /// setting (control PUT /async-operations) picks the operation: then the change happens at once, but the answer is
 /// 202 with absolute Azure-AsyncOperation and Location URLs that report InProgress until the operation's time is up.
+/// Operations the spec allows only as 202 (uploadCertificate) or that the provider always runs long
+/// (initializeDisableProcess, for the lab's arcDisableMs) are answered so without a rule. A POST's result ends up
+/// under the status resource's "properties" (final-state-via azure-async-operation), e.g. createClusterIdentity's
+/// ClusterIdentityResponse properties.
 /// </summary>
 internal static class Lro
 {
@@ -32,7 +36,7 @@ internal static class Lro
         {
             Id = call.State.NewId(),
             StartedAt = call.Now,
-            CompletesAt = call.Now.AddMilliseconds(rule?.DurationMs ?? 0),
+            CompletesAt = call.Now.AddMilliseconds(route.AsyncDurationMs ?? rule?.DurationMs ?? 0),
             StatusCode = result.Status,
             Result = result.Body?.DeepClone(),
         };

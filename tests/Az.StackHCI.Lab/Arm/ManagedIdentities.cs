@@ -38,6 +38,7 @@ internal static class ManagedIdentities
                 ServicePrincipalType = "ManagedIdentity",
                 AppOwnerOrganizationId = call.State.TenantId,
                 ReplicatedAt = call.State.ReplicatedAtForNewObject(),
+                GraphVisibleAt = call.State.GraphVisibleAtForNewObject(),
             });
         }
 

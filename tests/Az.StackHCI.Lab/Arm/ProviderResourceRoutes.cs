@@ -52,12 +52,14 @@ internal static class ProviderResourceRoutes
                 c => Clusters.Get(c, group, name), c => Clusters.Put(c, group, name), c => Clusters.Patch(c, group, name), c => Clusters.Delete(c, group, name));
         }
 
+        // Without the service-managed identity (a custom cloud's older provider) its actions do not exist.
+        var managedIdentity = call.State.Settings.ServiceManagedIdentity;
         if (rest.Length == 3 && !ArmRouter.Is(rest[2], "arcSettings"))
         {
             Func<ArmCall, ArmResult>? action = rest[2].ToUpperInvariant() switch
             {
-                "UPLOADCERTIFICATE" => c => ClusterActions.UploadCertificate(c, group, name),
-                "CREATECLUSTERIDENTITY" => c => ClusterActions.CreateClusterIdentity(c, group, name),
+                "UPLOADCERTIFICATE" when managedIdentity => c => ClusterActions.UploadCertificate(c, group, name),
+                "CREATECLUSTERIDENTITY" when managedIdentity => c => ClusterActions.CreateClusterIdentity(c, group, name),
                 "EXTENDSOFTWAREASSURANCEBENEFIT" => c => ClusterActions.ExtendSoftwareAssuranceBenefit(c, group, name),
                 _ => null,
             };
@@ -79,23 +81,44 @@ internal static class ProviderResourceRoutes
                 c => ArcSettings.Delete(c, group, name, arc));
         }
 
+        const string extensions = ArcExtensions.Type;
         if (rest.Length == 5 && ArmRouter.Is(rest[4], "extensions"))
         {
-            const string extensions = $"{arcType}/extensions";
-            return ArmRouter.Get(call, ArmRoute.Rbac(extensions, $"{extensions}/read", arcId, c => ArcSettings.ListExtensions(c, group, name, arc)));
+            return ArmRouter.Get(call, ArmRoute.Rbac(extensions, $"{extensions}/read", arcId, c => ArcExtensions.List(c, group, name, arc)));
+        }
+
+        if (rest.Length == 6 && ArmRouter.Is(rest[4], "extensions"))
+        {
+            var extension = rest[5];
+            return ArmRouter.Pick(call,
+                ("GET", () => ArmRoute.Rbac(extensions, $"{extensions}/read", $"{arcId}/extensions/{extension}", c => ArcExtensions.Get(c, group, name, arc, extension))),
+                ("PUT", () => ArmRoute.Rbac(extensions, $"{extensions}/write", $"{arcId}/extensions/{extension}", c => ArcExtensions.Put(c, group, name, arc, extension)) with
+                {
+                    RequiresRegistration = Hci, MayRunAsync = true,
+                }),
+                ("DELETE", () => ArmRoute.Rbac(extensions, $"{extensions}/delete", $"{arcId}/extensions/{extension}", c => ArcExtensions.Delete(c, group, name, arc, extension)) with
+                {
+                    MayRunAsync = true,
+                }));
         }
 
         if (rest.Length == 5)
         {
             Func<ArmCall, ArmResult>? action = rest[4].ToUpperInvariant() switch
             {
-                "GENERATEPASSWORD" => c => ArcSettingActions.GeneratePassword(c, group, name, arc),
-                "CREATEARCIDENTITY" => c => ArcSettingActions.CreateArcIdentity(c, group, name, arc),
+                "GENERATEPASSWORD" when managedIdentity => c => ArcSettingActions.GeneratePassword(c, group, name, arc),
+                "CREATEARCIDENTITY" when managedIdentity => c => ArcSettingActions.CreateArcIdentity(c, group, name, arc),
                 "CONSENTANDINSTALLDEFAULTEXTENSIONS" => c => ArcSettingActions.ConsentAndInstallDefaultExtensions(c, group, name, arc),
                 "INITIALIZEDISABLEPROCESS" => c => ArcSettingActions.InitializeDisableProcess(c, group, name, arc),
                 _ => null,
             };
-            return Action(call, arcType, arcId, rest[4], action);
+            var disable = ArmRouter.Is(rest[4], "initializeDisableProcess");
+            return Action(call, arcType, arcId, rest[4], action) with
+            {
+                // Always 202 + Azure-AsyncOperation, running for the lab's arcDisableMs (as in Azure, it takes time).
+                AlwaysAsync = disable,
+                AsyncDurationMs = disable ? call.State.Settings.ArcDisableMs : null,
+            };
         }
 
         throw Unknown(call, Hci, string.Join('/', rest.Where((_, i) => i % 2 == 0)));

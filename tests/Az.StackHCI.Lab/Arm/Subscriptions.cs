@@ -7,9 +7,10 @@ internal static class Subscriptions
 {
     public static ArmResult Get(ArmCall call) => ArmResult.Ok(Render(call));
 
-    /// <summary>Like Azure, a caller sees the subscriptions it holds any role assignment in.</summary>
+    /// <summary>Like Azure, a caller sees the subscriptions of its token's tenant it holds any role assignment in.</summary>
     public static ArmResult List(ArmCall call) =>
-        ArmResult.List(Rbac.HasAnyAccess(call.State, call.Principal.ObjectId, ArmIds.Subscription(call.State))
+        ArmResult.List(string.Equals(call.Principal.TenantId, call.State.Subscription.TenantId, StringComparison.OrdinalIgnoreCase)
+            && Rbac.HasAnyAccess(call.State, call.Principal.ObjectId, ArmIds.Subscription(call.State))
             ? new JsonNode[] { Render(call) }
             : Array.Empty<JsonNode>());
 

@@ -10,10 +10,17 @@ namespace Az.StackHCI.Lab.Authority;
 /// <summary>
 /// Entra ID v2 endpoints as MSAL uses them (wire protocols §3): device code, token (device code, client
 /// credentials with a secret or an assertion, refresh token), OpenID metadata and keys, and the device login page.
+/// Two tenants: the lab tenant, and the home tenant of its B2B guest. A user signing in at /organizations (or
+/// /common) gets tokens of its home tenant; at a tenant's own path, of that tenant if the user is in it (a guest is
+/// in both, with an object id in each). The refresh token works for every tenant of the user, as Entra ID's does,
+/// and client_info always names the home account, so MSAL keeps one account across tenants.
 /// </summary>
 internal static class AuthorityEndpoints
 {
     private const int DeviceCodeLifetimeSeconds = 900;
+
+    /// <summary>A path tenant that is resolved at sign-in: the user's home tenant.</summary>
+    private const string Organizations = "organizations";
 
     public static void Map(WebApplication app, LabContext lab)
     {
@@ -25,13 +32,17 @@ internal static class AuthorityEndpoints
         DeviceLoginPage.Map(app, lab);
     }
 
-    /// <summary>The tenant id for a path segment (id, domain, common, organizations); null when unknown.</summary>
+    /// <summary>
+    /// The tenant id for a path segment (a tenant's id or domain), <see cref="Organizations"/> for common and
+    /// organizations; null when unknown.
+    /// </summary>
     private static string? ResolveTenant(string tenant) =>
-        tenant.Equals(LabIds.TenantId, StringComparison.OrdinalIgnoreCase)
-        || tenant.Equals(LabIds.TenantDomain, StringComparison.OrdinalIgnoreCase)
-        || tenant.Equals("common", StringComparison.OrdinalIgnoreCase)
-        || tenant.Equals("organizations", StringComparison.OrdinalIgnoreCase)
+        tenant.Equals(LabIds.TenantId, StringComparison.OrdinalIgnoreCase) || tenant.Equals(LabIds.TenantDomain, StringComparison.OrdinalIgnoreCase)
             ? LabIds.TenantId
+            : tenant.Equals(LabIds.GuestHomeTenantId, StringComparison.OrdinalIgnoreCase) || tenant.Equals(LabIds.GuestHomeTenantDomain, StringComparison.OrdinalIgnoreCase)
+            ? LabIds.GuestHomeTenantId
+            : tenant.Equals("common", StringComparison.OrdinalIgnoreCase) || tenant.Equals(Organizations, StringComparison.OrdinalIgnoreCase)
+            ? Organizations
             : null;
 
     private static IResult TenantNotFound(string tenant) => AadError.Result(400, "invalid_request", 90002,
@@ -39,12 +50,14 @@ internal static class AuthorityEndpoints
 
     private static IResult OpenIdConfiguration(LabContext lab, string tenant)
     {
-        if (ResolveTenant(tenant) is not string tenantId)
+        if (ResolveTenant(tenant) is not string resolved)
         {
             return TenantNotFound(tenant);
         }
 
-        var baseUri = lab.Authority.AbsoluteUri + tenantId;
+        // Entra ID's multi-tenant documents name the issuer with a {tenantid} placeholder.
+        var tenantId = resolved == Organizations ? "{tenantid}" : resolved;
+        var baseUri = lab.Authority.AbsoluteUri + (resolved == Organizations ? tenant : tenantId);
         return Results.Json(new JsonObject
         {
             ["issuer"] = $"https://login.microsoftonline.com/{tenantId}/v2.0",
@@ -138,9 +151,9 @@ internal static class AuthorityEndpoints
         {
             return grantType switch
             {
-                "client_credentials" => ClientCredentials(lab, tenantId, clientId, form, context.Request),
+                "client_credentials" => ClientCredentials(lab, tenantId == Organizations ? LabIds.TenantId : tenantId, clientId, form, context.Request),
                 "device_code" or "urn:ietf:params:oauth:grant-type:device_code" => DeviceCodeGrant(lab, clientId, form["device_code"].ToString(), form["scope"], context),
-                "refresh_token" => RefreshToken(lab, clientId, form["refresh_token"].ToString(), form["scope"], context),
+                "refresh_token" => RefreshToken(lab, tenantId, clientId, form["refresh_token"].ToString(), form["scope"], context),
                 _ => AadError.Result(400, "unsupported_grant_type", 70003, $"The app requested an unsupported grant type '{grantType}'."),
             };
         }
@@ -151,7 +164,9 @@ internal static class AuthorityEndpoints
         var state = lab.State;
         var app = state.FindApplicationByAppId(clientId);
         var servicePrincipal = state.FindServicePrincipalByAppId(clientId);
-        if (app is null || app.ReplicatedAt > state.Now || servicePrincipal is null || servicePrincipal.ReplicatedAt > state.Now)
+
+        // The lab's applications live in the lab tenant; the guest's home tenant has none of them.
+        if (app is null || app.ReplicatedAt > state.Now || servicePrincipal is null || servicePrincipal.ReplicatedAt > state.Now || tenantId != LabIds.TenantId)
         {
             return AadError.UnauthorizedClient(clientId, tenantId);
         }
@@ -190,6 +205,11 @@ internal static class AuthorityEndpoints
         if (resource is null || !requested.EndsWith("/.default", StringComparison.Ordinal))
         {
             return InvalidScope(requested);
+        }
+
+        if (MissingResourcePrincipal(lab, resource, requested, tenantId) is IResult missing)
+        {
+            return missing;
         }
 
         var roles = resource.ServicePrincipalId is null
@@ -238,10 +258,10 @@ internal static class AuthorityEndpoints
         }
 
         grant.Redeemed = true;
-        return UserTokens(lab, user, clientId, scope ?? grant.Scope, context);
+        return UserTokens(lab, user, grant.Tenant, clientId, scope ?? grant.Scope, context);
     }
 
-    private static IResult RefreshToken(LabContext lab, string clientId, string refreshToken, string? scope, HttpContext context)
+    private static IResult RefreshToken(LabContext lab, string tenantId, string clientId, string refreshToken, string? scope, HttpContext context)
     {
         var state = lab.State;
         if (!state.RefreshTokens.TryGetValue(refreshToken, out var grant) || grant.ClientId != clientId)
@@ -257,28 +277,68 @@ internal static class AuthorityEndpoints
         var user = state.Users.Values.FirstOrDefault(u => u.Id == grant.UserId);
         return user is null
             ? AadError.InvalidGrant(50057, "The user account is disabled or was deleted.")
-            : UserTokens(lab, user, clientId, scope, context);
+            : UserTokens(lab, user, tenantId, clientId, scope, context);
     }
 
-    private static IResult UserTokens(LabContext lab, LabUser user, string clientId, string? scope, HttpContext context)
+    /// <summary>
+    /// Tokens for a signed-in user in <paramref name="pathTenant"/> (<see cref="Organizations"/>: its home tenant). A
+    /// guest in the tenant it was invited to gets its object id there, <c>idp</c> naming its home tenant; client_info
+    /// is always the home account (uid = home object id, utid = home tenant).
+    /// </summary>
+    private static IResult UserTokens(LabContext lab, LabUser user, string pathTenant, string clientId, string? scope, HttpContext context)
     {
         var state = lab.State;
-        context.Items[RequestJournal.PrincipalItem] = user.UserPrincipalName;
+        context.Items[RequestJournal.PrincipalItem] = user.SignInName;
+        var homeTenant = state.HomeTenantOf(user);
+        var tenantId = pathTenant == Organizations ? homeTenant : pathTenant;
+        if (state.ObjectIdIn(user, tenantId) is not string objectId)
+        {
+            return AadError.InvalidGrant(50020, $"User account '{user.SignInName}' from identity provider '{TokenService.Issuer(homeTenant)}' does not exist in tenant '{TenantName(tenantId)}' and cannot access the application '{clientId}'({state.FindApplicationByAppId(clientId)?.DisplayName}) in that tenant. The account needs to be added as an external user in the tenant first. Sign out and sign in again with a different Azure Active Directory user account.");
+        }
+
         var (resource, requested) = LabResources.Resolve(lab, scope);
         if (resource is null)
         {
             return InvalidScope(requested);
         }
 
+        if (MissingResourcePrincipal(lab, resource, requested, tenantId) is IResult missing)
+        {
+            return missing;
+        }
+
+        var identityProvider = tenantId == homeTenant ? null : TokenService.Issuer(homeTenant);
         var refresh = RandomToken();
         state.RefreshTokens[refresh] = new RefreshGrant { UserId = user.Id, ClientId = clientId, ExpiresAt = state.Now.AddDays(90) };
-        var access = lab.Tokens.IssueAccessToken(state.TenantId, resource.Audience, user.Id, clientId, isApp: false,
-            user.UserPrincipalName, user.DisplayName, resource.DelegatedScopes.Split(' '), state.Now);
+        var access = lab.Tokens.IssueAccessToken(tenantId, resource.Audience, objectId, clientId, isApp: false,
+            user.SignInName, user.DisplayName, resource.DelegatedScopes.Split(' '), state.Now, identityProvider: identityProvider);
         var response = TokenBody(access, requested);
         response["refresh_token"] = refresh;
-        response["id_token"] = lab.Tokens.IssueIdToken(state.TenantId, clientId, user.Id, user.UserPrincipalName, user.DisplayName, state.Now);
-        response["client_info"] = Jwt.Encode(Encoding.UTF8.GetBytes(new JsonObject { ["uid"] = user.Id, ["utid"] = state.TenantId }.ToJsonString()));
+        response["id_token"] = lab.Tokens.IssueIdToken(tenantId, clientId, objectId, user.SignInName, user.DisplayName, state.Now, identityProvider);
+        var homeObjectId = state.ObjectIdIn(user, homeTenant)!;
+        response["client_info"] = Jwt.Encode(Encoding.UTF8.GetBytes(new JsonObject { ["uid"] = homeObjectId, ["utid"] = homeTenant }.ToJsonString()));
         return Results.Json(response);
+    }
+
+    private static string TenantName(string tenantId) =>
+        tenantId == LabIds.GuestHomeTenantId ? LabIds.GuestHomeTenantDisplayName : LabIds.TenantDisplayName;
+
+    /// <summary>
+    /// AADSTS500011 while the tenant lacks the resource's service principal (the Azure Stack HCI service's, in a new
+    /// tenant: hciServicePrincipalAbsentMs). The guest's home tenant has no such principal either.
+    /// </summary>
+    private static IResult? MissingResourcePrincipal(LabContext lab, TokenResource resource, string requested, string tenantId)
+    {
+        var missing = resource.ServicePrincipalId == LabIds.HciServiceSpId
+            && (lab.State.HciServicePrincipalAbsent || tenantId != LabIds.TenantId);
+        if (!missing)
+        {
+            return null;
+        }
+
+        var name = requested.EndsWith("/.default", StringComparison.Ordinal) ? requested[..^"/.default".Length] : requested;
+        return AadError.Result(400, "invalid_resource", 500011,
+            $"The resource principal named {name} was not found in the tenant named {TenantName(tenantId)}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.");
     }
 
     private static IResult TokenResponse(string accessToken, string scope) => Results.Json(TokenBody(accessToken, scope));

@@ -41,7 +41,7 @@ internal static class DeviceLoginPage
                 }
 
                 grant.ApprovedUser = user.UserPrincipalName;
-                return Page(lab, $"Signed in as {user.UserPrincipalName}. You can close this window and return to your application.");
+                return Page(lab, $"Signed in as {user.SignInName}. You can close this window and return to your application.");
             }
         });
     }
@@ -51,7 +51,7 @@ internal static class DeviceLoginPage
         string[] users;
         lock (lab.State.Sync)
         {
-            users = lab.State.Users.Values.Select(u => u.UserPrincipalName).OrderBy(u => u, StringComparer.Ordinal).ToArray();
+            users = lab.State.Users.Values.Select(u => u.SignInName).OrderBy(u => u, StringComparer.Ordinal).ToArray();
         }
 
         var html = new StringBuilder();

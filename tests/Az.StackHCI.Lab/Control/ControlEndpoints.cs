@@ -83,12 +83,42 @@ internal static class ControlEndpoints
             return Results.Json(Array.Empty<object>());
         });
 
+        // Directory replication: how long new objects stay unknown to sign-in and ARM (delayMs) and to Graph by id and in
+        // lists (graphNotFoundMs), and a new tenant's missing Azure Stack HCI service principal for the next
+        // hciServicePrincipalAbsentMs. Absent fields keep their value; POST /reset makes all 0.
         app.MapPut("/replication", (JsonObject body) =>
         {
             lock (state.Sync)
             {
-                state.Settings.ReplicationDelayMs = body["delayMs"]?.GetValue<int>() ?? 0;
-                return Results.Json(new { delayMs = state.Settings.ReplicationDelayMs });
+                var settings = state.Settings;
+                try
+                {
+                    var delay = body["delayMs"]?.GetValue<int>() ?? settings.ReplicationDelayMs;
+                    var graph = body["graphNotFoundMs"]?.GetValue<int>() ?? settings.GraphNotFoundMs;
+                    var absent = body["hciServicePrincipalAbsentMs"]?.GetValue<int>();
+                    if (delay < 0 || graph < 0 || absent < 0)
+                    {
+                        return Problem(400, "Replication delays cannot be negative.");
+                    }
+
+                    settings.ReplicationDelayMs = delay;
+                    settings.GraphNotFoundMs = graph;
+                    if (absent is int ms)
+                    {
+                        settings.HciServicePrincipalAbsentUntil = ms == 0 ? null : state.Now.AddMilliseconds(ms);
+                    }
+                }
+                catch (Exception e) when (e is FormatException or InvalidOperationException)
+                {
+                    return Problem(400, $"The replication settings are delayMs, graphNotFoundMs and hciServicePrincipalAbsentMs (int): {e.Message}");
+                }
+
+                return Results.Json(new
+                {
+                    delayMs = settings.ReplicationDelayMs,
+                    graphNotFoundMs = settings.GraphNotFoundMs,
+                    hciServicePrincipalAbsentUntil = state.HciServicePrincipalAbsent ? settings.HciServicePrincipalAbsentUntil : null,
+                });
             }
         });
 
@@ -110,6 +140,34 @@ internal static class ControlEndpoints
             {
                 state.Settings.ProviderRegistrationDelayMs = body["registrationDelayMs"]?.GetValue<int>() ?? 0;
                 return Results.Json(new { registrationDelayMs = state.Settings.ProviderRegistrationDelayMs });
+            }
+        });
+
+        // The Azure Stack HCI resource provider's behaviour: with or without the service-managed identity (a custom
+        // cloud's older provider), and how long initializeDisableProcess runs. Absent fields keep their value.
+        app.MapPut("/hci-provider", (JsonObject body) =>
+        {
+            lock (state.Sync)
+            {
+                var settings = state.Settings;
+                try
+                {
+                    var managed = body["serviceManagedIdentity"]?.GetValue<bool>() ?? settings.ServiceManagedIdentity;
+                    var disableMs = body["arcDisableMs"]?.GetValue<int>() ?? settings.ArcDisableMs;
+                    if (disableMs < 0)
+                    {
+                        return Problem(400, "'arcDisableMs' cannot be negative.");
+                    }
+
+                    settings.ServiceManagedIdentity = managed;
+                    settings.ArcDisableMs = disableMs;
+                }
+                catch (Exception e) when (e is FormatException or InvalidOperationException)
+                {
+                    return Problem(400, $"The HCI provider settings are serviceManagedIdentity (bool) and arcDisableMs (int): {e.Message}");
+                }
+
+                return Results.Json(new { serviceManagedIdentity = settings.ServiceManagedIdentity, arcDisableMs = settings.ArcDisableMs });
             }
         });
 
@@ -164,6 +222,7 @@ internal static class ControlEndpoints
                     DisplayName = body["displayName"]?.GetValue<string>() ?? "Lab test application",
                     CreatedDateTime = now,
                     ReplicatedAt = state.ReplicatedAtForNewObject(),
+                    GraphVisibleAt = state.GraphVisibleAtForNewObject(),
                 };
                 foreach (var key in body["keyCredentials"]?.AsArray() ?? new JsonArray())
                 {
@@ -193,7 +252,7 @@ internal static class ControlEndpoints
                 var servicePrincipal = new LabServicePrincipal
                 {
                     Id = state.NewId(), AppId = application.AppId, DisplayName = application.DisplayName,
-                    AppOwnerOrganizationId = state.TenantId, ReplicatedAt = application.ReplicatedAt,
+                    AppOwnerOrganizationId = state.TenantId, ReplicatedAt = application.ReplicatedAt, GraphVisibleAt = application.GraphVisibleAt,
                 };
                 state.Applications.Add(application);
                 state.ServicePrincipals.Add(servicePrincipal);

@@ -10,7 +10,7 @@ namespace Az.StackHCI.Lab.Control;
 /// &lt;root&gt;/nodes/nodes.json). <c>PUT /nodes/{cluster}/{node}</c> writes the node's switches.json, which its
 /// commands read at every call (latencyMs, noConnectivity, clockSkewSeconds, failCommand, failCount, failDropsSession; the node build
 /// noCloudParameter, read when a session starts; Arc: arcEnableSeconds, arcEnableFailures, arcReportDelaySeconds,
-/// arcManagedIdentity, periodicSyncSeconds), and for <c>down</c> stops
+/// arcManagedIdentity, periodicSyncSeconds; osBuild, the OS build Get-CimInstance reports), and for <c>down</c> stops
 /// the node's sshd with every session it serves, or starts it again; a PUT sets all switches (absent ones go back to
 /// their defaults). <c>GET /nodes</c> and <c>GET /nodes/{cluster}/{node}</c> show them; <c>POST /nodes/reset</c>
 /// makes every node a fresh one (switches off, no certificates, registration or Arc state).
@@ -23,6 +23,9 @@ internal static class NodeSwitches
 
     /// <summary>How long Enable-AzureStackHCIArcIntegration takes by default: installing the agent is never instant.</summary>
     private const int DefaultArcEnableSeconds = 2;
+
+    /// <summary>The node's OS build by default: 20349, Azure Stack HCI 22H2 (Microsoft's cut-off for the default extensions).</summary>
+    private const int DefaultOsBuild = 20349;
 
     public static void Map(WebApplication app, LabContext lab)
     {
@@ -108,11 +111,12 @@ internal static class NodeSwitches
                     ["arcReportDelaySeconds"] = body["arcReportDelaySeconds"]?.GetValue<int>() ?? 0,
                     ["arcManagedIdentity"] = body["arcManagedIdentity"]?.GetValue<bool>() ?? false,
                     ["periodicSyncSeconds"] = body["periodicSyncSeconds"]?.GetValue<int>(),
+                    ["osBuild"] = body["osBuild"]?.GetValue<int>() ?? DefaultOsBuild,
                 };
             }
             catch (Exception e) when (e is FormatException or InvalidOperationException)
             {
-                return Results.Json(new { error = $"Switches are down (bool), latencyMs (int), noConnectivity (bool), clockSkewSeconds (int), failCommand (string or null), failCount (int or null), failDropsSession (bool), noCloudParameter (bool), arcEnableSeconds (int), arcEnableFailures (int or null), arcReportDelaySeconds (int), arcManagedIdentity (bool), periodicSyncSeconds (int or null): {e.Message}" }, statusCode: 400);
+                return Results.Json(new { error = $"Switches are down (bool), latencyMs (int), noConnectivity (bool), clockSkewSeconds (int), failCommand (string or null), failCount (int or null), failDropsSession (bool), noCloudParameter (bool), arcEnableSeconds (int), arcEnableFailures (int or null), arcReportDelaySeconds (int), arcManagedIdentity (bool), periodicSyncSeconds (int or null), osBuild (int): {e.Message}" }, statusCode: 400);
             }
 
             lock (Gate(dir))
@@ -199,6 +203,7 @@ internal static class NodeSwitches
             ["arcReportDelaySeconds"] = saved?["arcReportDelaySeconds"]?.GetValue<int>() ?? 0,
             ["arcManagedIdentity"] = saved?["arcManagedIdentity"]?.GetValue<bool>() ?? false,
             ["periodicSyncSeconds"] = saved?["periodicSyncSeconds"]?.GetValue<int>(),
+            ["osBuild"] = saved?["osBuild"]?.GetValue<int>() ?? DefaultOsBuild,
             ["running"] = pid is not null,
             ["pid"] = pid,
         };

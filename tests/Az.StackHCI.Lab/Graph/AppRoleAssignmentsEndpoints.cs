@@ -78,9 +78,14 @@ internal static class AppRoleAssignmentsEndpoints
                 : "The principalId in the request body must be the service principal the request is addressed to.");
         }
 
-        var resource = state.FindServicePrincipal(resourceId) ?? throw GraphException.NotFound(resourceId);
+        // An object the body names that Graph cannot find (unknown, or created moments ago and still replicating) is a
+        // bad request, not a missing resource: Graph answers 400 Request_BadRequest with its not-found text.
+        var resource = state.FindServicePrincipal(resourceId) is { } found && state.InGraph(found) ? found : throw GraphException.ReferenceNotFound(resourceId);
         GraphPermissions.RequireGrant(request, resource);
-        var principal = state.FindPrincipal(principalId, requireReplicated: false) ?? throw GraphException.NotFound(principalId);
+        var principal = state.FindPrincipal(principalId, requireReplicated: false) is { } named
+            && (named.Type == "User" || state.FindServicePrincipal(principalId) is not { } principalSp || state.InGraph(principalSp))
+            ? named
+            : throw GraphException.ReferenceNotFound(principalId);
         var memberType = principal.Type == "User" ? "User" : "Application";
         var role = resource.AppRoles.FirstOrDefault(r => string.Equals(r.Id, appRoleId, StringComparison.OrdinalIgnoreCase));
         var isDefaultAccess = appRoleId == DefaultAccessRoleId && principal.Type == "User";

@@ -6,7 +6,8 @@ namespace Az.StackHCI.Lab.Graph;
 
 /// <summary>
 /// /applications (wire protocols §4.2): create, read by id or appId, list, update, delete, and the credential
-/// actions addPassword, removePassword, addKey, removeKey.
+/// actions addPassword, removePassword, addKey, removeKey, and the owners. An application created moments ago is not
+/// found yet (404 by id or appId, absent from lists) while the directory replicates (graphNotFoundMs).
 /// </summary>
 internal static class ApplicationsEndpoints
 {
@@ -48,7 +49,7 @@ internal static class ApplicationsEndpoints
         }
 
         var app = (appId is not null ? state.FindApplicationByAppId(appId) : state.Applications.FirstOrDefault(a => string.Equals(a.Id, id, StringComparison.OrdinalIgnoreCase)))
-            ?? throw GraphException.NotFound(appId ?? id!);
+            is { } found && state.InGraph(found) ? found : throw GraphException.NotFound(appId ?? id!);
         if (rest.Count == 0)
         {
             return request.Method switch
@@ -63,6 +64,11 @@ internal static class ApplicationsEndpoints
         if (rest.Count > 1)
         {
             throw GraphException.UnknownSegment(rest[1]);
+        }
+
+        if (rest[0] == "owners")
+        {
+            return OwnersEndpoint.Handle(request, app.Owners);
         }
 
         var action = rest[0].StartsWith("microsoft.graph.", StringComparison.OrdinalIgnoreCase) ? rest[0]["microsoft.graph.".Length..] : rest[0];
@@ -84,7 +90,7 @@ internal static class ApplicationsEndpoints
     private static GraphResult List(GraphRequest request)
     {
         GraphPermissions.RequireRead(request);
-        var items = request.State.Applications.Select(a => GraphJson.Application(a, false));
+        var items = request.State.Applications.Where(request.State.InGraph).Select(a => GraphJson.Application(a, false));
         return GraphResult.Ok(request.Query.Collection(request, "applications", GraphJson.ApplicationType, items, Filterable, Properties, request.State.Settings.GraphPageSize));
     }
 
@@ -116,6 +122,7 @@ internal static class ApplicationsEndpoints
             AppId = state.NewId(),
             CreatedDateTime = state.Now,
             ReplicatedAt = state.ReplicatedAtForNewObject(),
+            GraphVisibleAt = state.GraphVisibleAtForNewObject(),
             Owners = { request.Caller.ObjectId },
         };
         Apply(request, app, body);

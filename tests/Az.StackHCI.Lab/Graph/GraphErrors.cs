@@ -13,6 +13,10 @@ internal sealed class GraphException(int status, string code, string message) : 
     public static GraphException NotFound(string id) => new(404, "Request_ResourceNotFound",
         $"Resource '{id}' does not exist or one of its queried reference-property objects are not present.");
 
+    /// <summary>A request body naming an object Graph cannot find (e.g. an app role assignment's principalId).</summary>
+    public static GraphException ReferenceNotFound(string id) => new(400, "Request_BadRequest",
+        $"Resource '{id}' does not exist or one of its queried reference-property objects are not present.");
+
     public static GraphException Denied() => new(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
 
     public static GraphException BadRequest(string message) => new(400, "Request_BadRequest", message);

@@ -14,6 +14,8 @@ internal static class GraphJson
     public const string ApplicationType = "microsoft.graph.application";
     public const string ServicePrincipalType = "microsoft.graph.servicePrincipal";
     public const string AppRoleAssignmentType = "microsoft.graph.appRoleAssignment";
+    public const string UserType = "microsoft.graph.user";
+    public const string DirectoryObjectType = "microsoft.graph.directoryObject";
 
     /// <summary>Application properties the lab keeps as sent (Graph's defaults until set).</summary>
     public static JsonObject ApplicationDefaults() => new()
@@ -119,6 +121,22 @@ internal static class GraphJson
         Overlay(json, ServicePrincipalDefaults(), sp.OtherProperties);
         return json;
     }
+
+    /// <summary>A user with Graph v1.0's default properties (a guest: its #EXT# name here, its home address as mail).</summary>
+    public static JsonObject User(LabUser user) => new()
+    {
+        ["businessPhones"] = new JsonArray(),
+        ["displayName"] = user.DisplayName,
+        ["givenName"] = null,
+        ["jobTitle"] = null,
+        ["mail"] = user.HomeUserPrincipalName,
+        ["mobilePhone"] = null,
+        ["officeLocation"] = null,
+        ["preferredLanguage"] = null,
+        ["surname"] = null,
+        ["userPrincipalName"] = user.UserPrincipalName,
+        ["id"] = user.Id,
+    };
 
     /// <summary>A key credential; <c>key</c> only where Graph returns it (a single object read with $select=keyCredentials).</summary>
     public static JsonObject KeyCredential(LabKeyCredential key, bool withKey) => new()

@@ -5,10 +5,10 @@ namespace Az.StackHCI.Lab.Graph;
 /// <summary>
 /// Directory permissions as Entra ID applies them. Delegated callers act with their own rights: any member user
 /// reads applications and service principals; may register applications (and their service principals) while the
-/// tenant lets users register applications; manages what they own; the application admin roles manage any. Granting
-/// an app role assignment (admin consent for application permissions) needs Global or Privileged Role Administrator,
-/// or Cloud Application / Application Administrator for any resource but Microsoft Graph. Applications act with
-/// their Graph app roles.
+/// tenant lets users register applications (a B2B guest may not); manages what they own; the application admin
+/// roles manage any. Granting an app role assignment (admin consent for application permissions) needs Global or
+/// Privileged Role Administrator, or Cloud Application / Application Administrator for any resource but Microsoft
+/// Graph. Applications act with their Graph app roles.
 /// </summary>
 internal static class GraphPermissions
 {
@@ -33,7 +33,7 @@ internal static class GraphPermissions
         var caller = request.Caller;
         var allowed = caller.IsApp
             ? caller.HasAppRole("Application.ReadWrite.All", "Application.ReadWrite.OwnedBy", "Directory.ReadWrite.All")
-            : request.State.Settings.UsersCanRegisterApplications || caller.HasDirectoryRole(ApplicationAdmins.Append(ApplicationDeveloper).ToArray());
+            : MemberMayRegister(request) || caller.HasDirectoryRole(ApplicationAdmins.Append(ApplicationDeveloper).ToArray());
         if (!allowed)
         {
             throw GraphException.Denied();
@@ -48,7 +48,7 @@ internal static class GraphPermissions
         var allowed = caller.IsApp
             ? caller.HasAppRole("Application.ReadWrite.All", "Directory.ReadWrite.All")
                 || (caller.HasAppRole("Application.ReadWrite.OwnedBy") && OwnedByCaller(request, app.Owners))
-            : request.State.Settings.UsersCanRegisterApplications || caller.HasDirectoryRole(ApplicationAdmins.Append(ApplicationDeveloper).ToArray());
+            : MemberMayRegister(request) || caller.HasDirectoryRole(ApplicationAdmins.Append(ApplicationDeveloper).ToArray());
         if (!allowed)
         {
             throw GraphException.Denied();
@@ -86,6 +86,10 @@ internal static class GraphPermissions
             throw GraphException.Denied();
         }
     }
+
+    // "Users can register applications" is a permission of member users; guests have the Guest User role's, which lack it.
+    private static bool MemberMayRegister(GraphRequest request) =>
+        request.State.Settings.UsersCanRegisterApplications && request.Caller.User?.UserType != "Guest";
 
     private static bool OwnedByCaller(GraphRequest request, List<string> owners) =>
         owners.Contains(request.Caller.ObjectId, StringComparer.OrdinalIgnoreCase);

@@ -131,7 +131,8 @@ internal sealed class ODataQuery
             return entity;
         }
 
-        var projected = new JsonObject();
+        // A derived type's annotation stays (members of directoryObject collections carry their type).
+        var projected = entity["@odata.type"] is JsonNode type ? new JsonObject { ["@odata.type"] = type.DeepClone() } : new JsonObject();
         foreach (var name in Select)
         {
             var key = entity.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));

@@ -3,7 +3,11 @@ using Az.StackHCI.Lab.State;
 
 namespace Az.StackHCI.Lab.Graph;
 
-/// <summary>/servicePrincipals (wire protocols §4.3): create from an appId, read by id or appId, list, update, delete.</summary>
+/// <summary>
+/// /servicePrincipals (wire protocols §4.3): create from an appId, read by id or appId, list, update, delete, owners.
+/// One created moments ago is not found yet while the directory replicates (graphNotFoundMs), nor is the Azure Stack
+/// HCI service's while the tenant lacks it (hciServicePrincipalAbsentMs).
+/// </summary>
 internal static class ServicePrincipalsEndpoints
 {
     private static readonly IReadOnlySet<string> Filterable = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
@@ -36,7 +40,7 @@ internal static class ServicePrincipalsEndpoints
         }
 
         var servicePrincipal = (appId is not null ? state.FindServicePrincipalByAppId(appId) : state.FindServicePrincipal(id!))
-            ?? throw GraphException.NotFound(appId ?? id!);
+            is { } found && state.InGraph(found) ? found : throw GraphException.NotFound(appId ?? id!);
         if (rest.Count == 0)
         {
             return request.Method switch
@@ -50,6 +54,7 @@ internal static class ServicePrincipalsEndpoints
 
         return rest[0] switch
         {
+            "owners" when rest.Count == 1 => OwnersEndpoint.Handle(request, servicePrincipal.Owners),
             "appRoleAssignments" or "appRoleAssignedTo" when rest.Count <= 2 =>
                 AppRoleAssignmentsEndpoints.Handle(request, servicePrincipal, assignedTo: rest[0] == "appRoleAssignedTo", rest.Count == 2 ? rest[1] : null),
             _ => throw GraphException.UnknownSegment(rest[rest.Count > 2 ? 2 : 0]),
@@ -66,7 +71,7 @@ internal static class ServicePrincipalsEndpoints
     private static GraphResult List(GraphRequest request)
     {
         GraphPermissions.RequireRead(request);
-        var items = request.State.ServicePrincipals.Select(s => Json(request.State, s));
+        var items = request.State.ServicePrincipals.Where(request.State.InGraph).Select(s => Json(request.State, s));
         return GraphResult.Ok(request.Query.Collection(request, "servicePrincipals", GraphJson.ServicePrincipalType, items, Filterable, Properties, request.State.Settings.GraphPageSize));
     }
 
@@ -86,6 +91,14 @@ internal static class ServicePrincipalsEndpoints
             ?? throw GraphException.BadRequest($"The appId '{appId}' of the service principal does not reference a valid application object.");
         GraphPermissions.RequireCreateServicePrincipal(request, app);
         GraphInput.RequireKnown(body, Writable, GraphJson.ServicePrincipalType);
+        if (state.HciServicePrincipalAbsent && state.FindServicePrincipalByAppId(appId) is { } missing && !state.InGraph(missing))
+        {
+            // A new tenant lacks the first-party service's principal until someone creates it (New-AzADServicePrincipal
+            // -ApplicationId …): the lab's stands for the one made now.
+            state.Settings.HciServicePrincipalAbsentUntil = null;
+            return GraphResult.Created(ApplicationsEndpoints.Entity(request, "servicePrincipals", Json(state, missing)));
+        }
+
         if (state.FindServicePrincipalByAppId(appId) is not null)
         {
             throw new GraphException(409, "Request_MultipleObjectsWithSameKeyValue",
@@ -100,6 +113,7 @@ internal static class ServicePrincipalsEndpoints
             AppOwnerOrganizationId = state.TenantId,
             AppRoles = app.AppRoles,
             ReplicatedAt = state.ReplicatedAtForNewObject(),
+            GraphVisibleAt = state.GraphVisibleAtForNewObject(),
             Owners = { request.Caller.ObjectId },
         };
         Keep(servicePrincipal, body);

@@ -65,6 +65,14 @@ internal static class LabHost
             users[name] = new JsonObject { ["userName"] = user.UserPrincipalName, ["objectId"] = user.Id };
         }
 
+        // The B2B guest signs in with its home account; objectId is its object id in the lab tenant.
+        var guest = state.FindUser("guest")!;
+        users["guest"] = new JsonObject
+        {
+            ["userName"] = guest.SignInName, ["objectId"] = guest.Id, ["homeTenantId"] = guest.HomeTenantId,
+            ["homeObjectId"] = guest.HomeObjectId, ["userPrincipalName"] = guest.UserPrincipalName,
+        };
+
         var connection = new JsonObject
         {
             ["environmentName"] = EnvironmentName,

@@ -16,6 +16,22 @@ internal sealed class LabUser
 
     /// <summary>When the object becomes visible to other services (replication delay).</summary>
     public DateTimeOffset ReplicatedAt { get; set; }
+
+    /// <summary>"Member", or "Guest" for a B2B guest whose account lives in another tenant.</summary>
+    public string UserType { get; set; } = "Member";
+
+    /// <summary>A guest's home tenant (null for members: their home is the lab tenant).</summary>
+    public string? HomeTenantId { get; set; }
+
+    /// <summary>A guest's object id in its home tenant (its id here is another one).</summary>
+    public string? HomeObjectId { get; set; }
+
+    /// <summary>A guest's user principal name in its home tenant: what it signs in with.</summary>
+    public string? HomeUserPrincipalName { get; set; }
+
+    /// <summary>The name the person signs in with and tokens show.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string SignInName => HomeUserPrincipalName ?? UserPrincipalName;
 }
 
 internal sealed class LabApplication
@@ -31,6 +47,9 @@ internal sealed class LabApplication
     public JsonArray RequiredResourceAccess { get; set; } = new();
     public List<LabAppRole> AppRoles { get; set; } = new();
     public DateTimeOffset ReplicatedAt { get; set; }
+
+    /// <summary>When Graph starts to find it by id and in lists (PUT /replication graphNotFoundMs); seeded: MinValue.</summary>
+    public DateTimeOffset GraphVisibleAt { get; set; }
 
     /// <summary>Object ids of the owners (the user who created it through Graph).</summary>
     public List<string> Owners { get; set; } = new();
@@ -91,6 +110,9 @@ internal sealed class LabServicePrincipal
     public string AppOwnerOrganizationId { get; set; } = "";
     public List<LabAppRole> AppRoles { get; set; } = new();
     public DateTimeOffset ReplicatedAt { get; set; }
+
+    /// <summary>When Graph starts to find it by id and in lists (PUT /replication graphNotFoundMs); seeded: MinValue.</summary>
+    public DateTimeOffset GraphVisibleAt { get; set; }
 
     /// <summary>Object ids of the owners (the user who created it through Graph).</summary>
     public List<string> Owners { get; set; } = new();

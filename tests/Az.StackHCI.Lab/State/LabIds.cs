@@ -12,6 +12,14 @@ internal static class LabIds
     public const string RegistrarId = "0a5e0003-7d1b-4c2a-9e3f-5b6c7d8e9f03";
     public const string ContributorId = "0a5e0004-7d1b-4c2a-9e3f-5b6c7d8e9f04";
     public const string ReaderId = "0a5e0005-7d1b-4c2a-9e3f-5b6c7d8e9f05";
+    public const string TenantDisplayName = "Az.StackHCI Lab";
+
+    // A B2B guest of the lab tenant (users.guest) and its home tenant, a second tenant with no subscription.
+    public const string GuestId = "0a5e0006-7d1b-4c2a-9e3f-5b6c7d8e9f06";
+    public const string GuestHomeTenantId = "7e2d9b4c-1a3f-4c5e-9d6b-8f0a1b2c3d4e";
+    public const string GuestHomeTenantDomain = "azstackhcipartner.onmicrosoft.com";
+    public const string GuestHomeTenantDisplayName = "Az.StackHCI Lab Partner";
+    public const string GuestHomeObjectId = "b2b00001-7d1b-4c2a-9e3f-5b6c7d8e9f07";
 
     public const string CiAppId = "c1a00001-3b2c-4d5e-8f6a-7b8c9d0e1f01";
     public const string CiAppObjectId = "c1a00002-3b2c-4d5e-8f6a-7b8c9d0e1f02";

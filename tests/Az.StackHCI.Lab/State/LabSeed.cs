@@ -5,8 +5,9 @@ using System.Text.Json.Nodes;
 namespace Az.StackHCI.Lab.State;
 
 /// <summary>
-/// The seeded tenant and subscription: five users with the roles the issue names, two CI service principals, the
-/// first-party applications registration talks to, the resource providers and the built-in and seed roles.
+/// The seeded tenant and subscription: five users with the roles the issue names, a B2B guest from another tenant
+/// (Owner), two CI service principals, the first-party applications registration talks to, the resource providers
+/// and the built-in and seed roles.
 /// </summary>
 internal sealed class LabSeed(LabState state)
 {
@@ -54,6 +55,7 @@ internal sealed class LabSeed(LabState state)
         AddUser("registrar", LabIds.RegistrarId, "Lab Registrar", LabIds.CloudApplicationAdministrator);
         AddUser("contributor", LabIds.ContributorId, "Lab Contributor", LabIds.CloudApplicationAdministrator);
         AddUser("reader", LabIds.ReaderId, "Lab Reader");
+        AddGuest("guest", "Lab Guest");
 
         CiSecret = ReadOrCreate("ci-secret.txt", () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(30)));
         var ci = AddApplication(LabIds.CiAppId, LabIds.CiAppObjectId, LabIds.CiSpId, "Az.StackHCI Lab CI");
@@ -105,6 +107,7 @@ internal sealed class LabSeed(LabState state)
         Assign(LabIds.RegistrarId, LabIds.HciRegistrationRole, "User");
         Assign(LabIds.ContributorId, LabIds.Contributor, "User");
         Assign(LabIds.ReaderId, LabIds.Reader, "User");
+        Assign(LabIds.GuestId, LabIds.Owner, "User");
         Assign(LabIds.CiSpId, LabIds.Owner, "ServicePrincipal");
         Assign(LabIds.CiCertSpId, LabIds.Owner, "ServicePrincipal");
 
@@ -120,6 +123,18 @@ internal sealed class LabSeed(LabState state)
             Id = id, UserPrincipalName = $"{name}@{LabIds.TenantDomain}", DisplayName = displayName,
             DirectoryRoles = directoryRoles.ToList(), ReplicatedAt = DateTimeOffset.MinValue,
         };
+
+    /// <summary>A B2B guest: an account of the other tenant, invited here (no directory role).</summary>
+    private void AddGuest(string name, string displayName)
+    {
+        var home = $"{name}@{LabIds.GuestHomeTenantDomain}";
+        state.Users[name] = new LabUser
+        {
+            Id = LabIds.GuestId, UserPrincipalName = $"{home.Replace('@', '_')}#EXT#@{LabIds.TenantDomain}", DisplayName = displayName,
+            ReplicatedAt = DateTimeOffset.MinValue, UserType = "Guest", HomeTenantId = LabIds.GuestHomeTenantId,
+            HomeObjectId = LabIds.GuestHomeObjectId, HomeUserPrincipalName = home,
+        };
+    }
 
     private LabApplication AddApplication(string appId, string objectId, string spId, string displayName)
     {

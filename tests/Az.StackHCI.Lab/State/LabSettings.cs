@@ -11,6 +11,12 @@ internal sealed class LabSettings
     /// <summary>How long a new directory object stays invisible to ARM (PrincipalNotFound) and to sign-in.</summary>
     public int ReplicationDelayMs { get; set; }
 
+    /// <summary>How long Graph answers 404 for a new application or service principal addressed by id, and leaves it out of lists.</summary>
+    public int GraphNotFoundMs { get; set; }
+
+    /// <summary>Until when the Azure Stack HCI service's service principal is missing from the tenant, as in a new tenant.</summary>
+    public DateTimeOffset? HciServicePrincipalAbsentUntil { get; set; }
+
     /// <summary>Entra ID's "Users can register applications": member users may create applications and service principals.</summary>
     public bool UsersCanRegisterApplications { get; set; } = true;
 
@@ -19,6 +25,15 @@ internal sealed class LabSettings
 
     /// <summary>How long a provider stays Registering before it is Registered.</summary>
     public int ProviderRegistrationDelayMs { get; set; }
+
+    /// <summary>
+    /// The HCI resource provider has the service-managed identity (createClusterIdentity, uploadCertificate,
+    /// createArcIdentity, generatePassword), as in Azure; false makes it a custom cloud's older provider without them.
+    /// </summary>
+    public bool ServiceManagedIdentity { get; set; } = true;
+
+    /// <summary>How long arcSettings' initializeDisableProcess runs (always a long-running operation).</summary>
+    public int ArcDisableMs { get; set; } = 1500;
 
     /// <summary>
     /// Operations answered 202 + Azure-AsyncOperation + Location instead of synchronously, as "METHOD regex" of the

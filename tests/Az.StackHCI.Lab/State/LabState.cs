@@ -83,10 +83,33 @@ internal sealed class LabState
     /// <summary>When an object created now becomes visible elsewhere.</summary>
     public DateTimeOffset ReplicatedAtForNewObject() => Now.AddMilliseconds(Settings.ReplicationDelayMs);
 
+    /// <summary>When Graph starts to find an application or service principal created now (graphNotFoundMs).</summary>
+    public DateTimeOffset GraphVisibleAtForNewObject() => Now.AddMilliseconds(Settings.GraphNotFoundMs);
+
+    /// <summary>The Azure Stack HCI service's service principal is missing from the tenant for now.</summary>
+    public bool HciServicePrincipalAbsent => Settings.HciServicePrincipalAbsentUntil is { } until && Now < until;
+
+    /// <summary>Graph finds the application (by id, appId and in lists).</summary>
+    public bool InGraph(LabApplication app) => app.GraphVisibleAt <= Now;
+
+    /// <summary>Graph finds the service principal (by id, appId and in lists).</summary>
+    public bool InGraph(LabServicePrincipal sp) => sp.GraphVisibleAt <= Now
+        && !(HciServicePrincipalAbsent && string.Equals(sp.AppId, LabIds.HciServiceAppId, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>A user's home tenant: the lab tenant for members, another for a B2B guest.</summary>
+    public string HomeTenantOf(LabUser user) => user.HomeTenantId ?? TenantId;
+
+    /// <summary>The user's object id in a tenant it belongs to (a guest has one in each), or null when it is not in it.</summary>
+    public string? ObjectIdIn(LabUser user, string tenantId) =>
+        string.Equals(tenantId, TenantId, StringComparison.OrdinalIgnoreCase) ? user.Id
+            : user.HomeTenantId is not null && string.Equals(tenantId, user.HomeTenantId, StringComparison.OrdinalIgnoreCase) ? user.HomeObjectId
+            : null;
+
     public LabUser? FindUser(string nameOrId) =>
         Users.TryGetValue(nameOrId, out var byName) ? byName
             : Users.Values.FirstOrDefault(u => string.Equals(u.Id, nameOrId, StringComparison.OrdinalIgnoreCase)
-                || string.Equals(u.UserPrincipalName, nameOrId, StringComparison.OrdinalIgnoreCase));
+                || string.Equals(u.UserPrincipalName, nameOrId, StringComparison.OrdinalIgnoreCase)
+                || string.Equals(u.HomeUserPrincipalName, nameOrId, StringComparison.OrdinalIgnoreCase));
 
     public LabApplication? FindApplicationByAppId(string appId) =>
         Applications.FirstOrDefault(a => string.Equals(a.AppId, appId, StringComparison.OrdinalIgnoreCase));

@@ -48,8 +48,14 @@ internal sealed class TokenService
         };
     }
 
+    /// <summary>
+    /// An access token. <paramref name="identityProvider"/> is the home tenant's issuer of a B2B guest signed in to a
+    /// tenant it was invited to: as Entra ID, its token then has <c>idp</c>, <c>unique_name</c> and <c>email</c>
+    /// (the home account's name) and no <c>upn</c>.
+    /// </summary>
     public string IssueAccessToken(string tenantId, string audience, string objectId, string appId, bool isApp,
-        string? userName, string? displayName, IEnumerable<string> rolesOrScopes, DateTimeOffset now, int lifetimeSeconds = LifetimeSeconds)
+        string? userName, string? displayName, IEnumerable<string> rolesOrScopes, DateTimeOffset now, int lifetimeSeconds = LifetimeSeconds,
+        string? identityProvider = null)
     {
         var payload = new JsonObject
         {
@@ -73,7 +79,16 @@ internal sealed class TokenService
         else
         {
             payload["scp"] = string.Join(' ', rolesOrScopes);
-            payload["upn"] = userName;
+            if (identityProvider is null)
+            {
+                payload["upn"] = userName;
+            }
+            else
+            {
+                payload["idp"] = identityProvider;
+                payload["email"] = userName;
+            }
+
             payload["unique_name"] = userName;
             payload["name"] = displayName;
         }
@@ -82,8 +97,10 @@ internal sealed class TokenService
     }
 
     /// <summary>An id_token for user flows: MSAL needs one to know the account (wire protocols §3.5).</summary>
-    public string IssueIdToken(string tenantId, string clientId, string objectId, string userName, string displayName, DateTimeOffset now) =>
-        Jwt.Sign(new JsonObject { ["typ"] = "JWT", ["alg"] = "RS256", ["kid"] = _keyId }, new JsonObject
+    public string IssueIdToken(string tenantId, string clientId, string objectId, string userName, string displayName, DateTimeOffset now,
+        string? identityProvider = null)
+    {
+        var payload = new JsonObject
         {
             ["aud"] = clientId,
             ["iss"] = $"https://login.microsoftonline.com/{tenantId}/v2.0",
@@ -96,7 +113,14 @@ internal sealed class TokenService
             ["preferred_username"] = userName,
             ["name"] = displayName,
             ["ver"] = "2.0",
-        }, _key);
+        };
+        if (identityProvider is not null)
+        {
+            payload["idp"] = identityProvider;
+        }
+
+        return Jwt.Sign(new JsonObject { ["typ"] = "JWT", ["alg"] = "RS256", ["kid"] = _keyId }, payload, _key);
+    }
 
     /// <summary>
     /// Checks signature, issuer tenant, lifetime and audience. Returns the principal, or an error text in the
@@ -125,7 +149,7 @@ internal sealed class TokenService
 
         var roles = jwt.Payload["roles"] is JsonArray array ? array.Select(r => r!.GetValue<string>()).ToList() : new List<string>();
         return (new TokenPrincipal(jwt.Claim("oid") ?? "", jwt.Claim("tid") ?? "", jwt.Claim("appid") ?? "", jwt.Claim("idtyp") == "app",
-            jwt.Claim("upn"), roles, audience), null, null);
+            jwt.Claim("upn") ?? jwt.Claim("unique_name"), roles, audience), null, null);
     }
 
     public static bool SameResource(string a, string b) =>

@@ -12,7 +12,7 @@
         'Remove-AzureStackHCIRegistration',
         'Get-AzureStackHCIArcIntegration', 'Initialize-AzureStackHCIArcIntegration', 'Enable-AzureStackHCIArcIntegration',
         'Disable-AzureStackHCIArcIntegration', 'Clear-AzureStackHCIArcIntegration',
-        'Get-Item', 'Remove-Item', 'Import-PfxCertificate', 'Invoke-WebRequest', 'Invoke-RestMethod', 'Get-Date'
+        'Get-Item', 'Remove-Item', 'Import-PfxCertificate', 'Invoke-WebRequest', 'Invoke-RestMethod', 'Get-Date', 'Get-CimInstance'
     )
     CmdletsToExport   = @()
     AliasesToExport   = @()

@@ -57,7 +57,7 @@ function Get-LabNodeContext {
     $switches = @{
         down = $false; latencyMs = 0; noConnectivity = $false; clockSkewSeconds = 0; failCommand = $null; failCount = $null; failDropsSession = $false
         noCloudParameter = $false; arcEnableSeconds = 2; arcEnableFailures = $null; arcReportDelaySeconds = 0; arcManagedIdentity = $false
-        periodicSyncSeconds = $null
+        periodicSyncSeconds = $null; osBuild = 20349
     }
     $saved = Read-LabFile (Join-Path $env:HCI_NODE_STATE 'switches.json')
     if ($saved) { foreach ($key in $saved.Keys) { $switches[$key] = $saved[$key] } }
@@ -914,6 +914,42 @@ function Get-Date {
 
 #endregion
 
+#region CIM (pwsh on Linux has no CimCmdlets)
+
+$script:OperatingSystemClasses = 'CIM_OperatingSystem', 'Win32_OperatingSystem'
+
+function Get-CimInstance {
+    <# CimCmdlets' Get-CimInstance for the node's operating system (MS 2.x reads
+       (Get-CimInstance -ClassName CIM_OperatingSystem).BuildNumber; build 20349, 22H2, is its cut-off for the default
+       extensions): CIM_OperatingSystem and Win32_OperatingSystem give the node's Win32_OperatingSystem instance, its
+       build from the osBuild switch (default 20349) and, as CIM gives them, BuildNumber and Version as strings. Any
+       other class is refused with the error CIM gives for a class it does not know. #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory, Position = 0)] [string] $ClassName)
+    $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name $PSBoundParameters.Keys
+    try {
+        if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+        if ($ClassName -notin $script:OperatingSystemClasses) {
+            $exception = [Management.Automation.RuntimeException]::new('Invalid class ')
+            $PSCmdlet.WriteError([Management.Automation.ErrorRecord]::new($exception, 'HRESULT 0x80041010,Microsoft.Management.Infrastructure.CimCmdlets.GetCimInstanceCommand', 'MetadataError', "root\cimv2:$ClassName"))
+            return
+        }
+        $build = [string] [int] $context.Switches.osBuild
+        [pscustomobject]@{
+            PSTypeName     = 'Microsoft.Management.Infrastructure.CimInstance#root/cimv2/Win32_OperatingSystem'
+            BuildNumber    = $build
+            Caption        = 'Microsoft Azure Stack HCI'
+            Version        = "10.0.$build"
+            CSName         = $context.NodeName.ToUpperInvariant()
+            OSArchitecture = '64-bit'
+            OSType         = [uint16] 18
+        }
+    }
+    finally { Exit-LabNodeCommand $context }
+}
+
+#endregion
+
 #region Arc integration
 
 function Get-ClusterArc($Context) {
@@ -1143,5 +1179,5 @@ Export-ModuleMember -Function @(
     'Remove-AzureStackHCIRegistration',
     'Get-AzureStackHCIArcIntegration', 'Initialize-AzureStackHCIArcIntegration', 'Enable-AzureStackHCIArcIntegration',
     'Disable-AzureStackHCIArcIntegration', 'Clear-AzureStackHCIArcIntegration',
-    'Get-Item', 'Remove-Item', 'Import-PfxCertificate', 'Invoke-WebRequest', 'Invoke-RestMethod', 'Get-Date'
+    'Get-Item', 'Remove-Item', 'Import-PfxCertificate', 'Invoke-WebRequest', 'Invoke-RestMethod', 'Get-Date', 'Get-CimInstance'
 )
