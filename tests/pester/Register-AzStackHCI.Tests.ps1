@@ -75,11 +75,11 @@ Describe 'Register-AzStackHCI' {
         Get-LabWrites | Should -BeNullOrEmpty
     }
 
-    It 'repairs a registration with new certificates that replace the old keys' {
-        $first = Register
+    It 'repairs a registration with its own application by new certificates that replace the old keys' {
+        $first = Register @{ UseOwnApplication = $true }
         $appId = (Get-ClusterResource).properties.aadClientId
 
-        $repaired = Register @{ RepairRegistration = $true }
+        $repaired = Register @{ RepairRegistration = $true; UseOwnApplication = $true }
 
         $repaired.Result | Should -Be 'Success'
         $app = Invoke-LabGraph GET "applications(appId='$appId')?`$select=keyCredentials"
@@ -89,15 +89,18 @@ Describe 'Register-AzStackHCI' {
         $newThumbprints | Where-Object { $_ -in $first.Nodes.CertificateThumbprint } | Should -BeNullOrEmpty
     }
 
-    It 'stops at PendingForAdminConsent for operator, and completes after an admin grants consent' {
+    It 'stops at PendingForAdminConsent for operator with its own application, with both of the admin''s links, and completes after an admin grants consent' {
         Set-LabSignInUser operator
-        $pending = Register
+        $pending = Register @{ UseOwnApplication = $true }
 
         $pending.Result | Should -Be 'PendingForAdminConsent'
+        "$($pending.IdentityFlow)" | Should -Be 'OwnApplication'
         $appId = (Invoke-LabGraph GET "applications?`$filter=displayName eq '$($cluster.name)'").value[0].appId
-        $pending.AzurePortalAADAppPermissionsURL | Should -BeLike "*CallAnAPI/appId/$appId/isMSAApp/"
+        $pending.AzurePortalAADAppPermissionsURL | Should -BeLike "*#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/CallAnAPI/appId/$appId/isMSAApp~/false"
         $pending.PortalAADAppPermissionsURL | Should -Be $pending.AzurePortalAADAppPermissionsURL
+        $pending.AdminConsentURL | Should -Be "$($lab.authorityEndpoint.TrimEnd('/'))/$($lab.tenantId)/adminconsent?client_id=$appId"
         $pending.Details | Should -BeLike '*grant consent to AAD application identity*'
+        $pending.Details | Should -BeLike "*$($pending.AdminConsentURL)*"
 
         $principal = Get-ServicePrincipalId $appId
         $hci = Get-ServicePrincipalId $hciAppId
@@ -105,7 +108,7 @@ Describe 'Register-AzStackHCI' {
             Invoke-LabGraph POST "servicePrincipals/$principal/appRoleAssignments" @{ principalId = $principal; resourceId = $hci; appRoleId = $role } | Out-Null
         }
 
-        (Register).Result | Should -Be 'Success'
+        (Register @{ UseOwnApplication = $true }).Result | Should -Be 'Success'
         (Invoke-LabGraph GET "applications?`$filter=displayName eq '$($cluster.name)'").value.Count | Should -Be 1
     }
 

@@ -7,31 +7,56 @@ BeforeDiscovery {
     # Each point's Then slows the call that follows it, so the kill lands before the command ends however long the
     # journal takes to show the point (the lab drops a delayed request whose caller is gone).
     $registerPoints = @(
-        @{ Point = 'the cluster application is created'; Journal = 'graph'; Pattern = '^POST /v1.0/applications$'
-            Then = @{ service = 'graph'; method = 'GET'; path = '^/v1\.0/servicePrincipals'; latencyMs = 5000 }
+        # The service-managed identity (the default): the provider's identity calls.
+        @{ Flow = 'service-managed'; Point = 'the cluster resource is created'; Journal = 'arm'; Pattern = '^PUT .*/Microsoft.AzureStackHCI/clusters/[^/]+$'
+            Then = @{ service = 'arm'; method = 'POST'; path = '/createClusterIdentity(\?|$)'; latencyMs = 5000 }
         }
-        @{ Point = 'the cluster resource is created'; Journal = 'arm'; Pattern = '^PUT .*/Microsoft.AzureStackHCI/clusters/[^/]+$'
+        @{ Flow = 'service-managed'; Point = 'the provider creates the cluster''s identity'; Journal = 'arm'; Pattern = '^POST .*/clusters/[^/]+/createClusterIdentity$'
             Then = @{ service = 'arm'; method = 'GET'; path = '(?i)/Microsoft\.AzureStackHCI/clusters/[^/?]+(\?|$)'; latencyMs = 5000 }
         }
-        @{ Point = 'the nodes make their certificates'; Journal = 'node'; Pattern = '^New-AzureStackHCIRegistrationCertificate$'
-            Then = @{ service = 'graph'; method = 'PATCH'; path = '^/v1\.0/applications/'; latencyMs = 5000 }
+        @{ Flow = 'service-managed'; Point = 'the nodes make their certificates'; Journal = 'node'; Pattern = '^New-AzureStackHCIRegistrationCertificate$'
+            Then = @{ service = 'arm'; method = 'POST'; path = '/uploadCertificate(\?|$)'; latencyMs = 5000 }
         }
-        @{ Point = 'the Arc secret is added'; Journal = 'graph'; Pattern = '^POST /v1.0/applications/[^/]+/addPassword$'
+        @{ Flow = 'service-managed'; Point = 'the certificates go to the provider'; Journal = 'arm'; Pattern = '^POST .*/clusters/[^/]+/uploadCertificate$'
+            Then = @{ service = 'arm'; method = 'GET'; path = '/operationStatuses/'; latencyMs = 5000 }
+        }
+        @{ Flow = 'service-managed'; Point = 'the provider generates the Arc secret'; Journal = 'arm'; Pattern = '^POST .*/arcSettings/default/generatePassword$'
             Then = @{ service = 'arm'; method = 'PUT'; path = '(?i)/Microsoft\.Authorization/roleAssignments/'; latencyMs = 5000 }
         }
-        @{ Point = 'the nodes enable Arc'; Journal = 'node'; Pattern = '^Enable-AzureStackHCIArcIntegration$'
+        @{ Flow = 'service-managed'; Point = 'the nodes enable Arc'; Journal = 'node'; Pattern = '^Enable-AzureStackHCIArcIntegration$'
+            Then = @{ service = 'arm'; method = 'GET'; path = '(?i)/arcSettings/default(\?|$)'; latencyMs = 5000 }
+        }
+        # The seed's flow (-UseOwnApplication): the user's own applications through Graph.
+        @{ Flow = 'own application'; Point = 'the cluster application is created'; Journal = 'graph'; Pattern = '^POST /v1.0/applications$'
+            Then = @{ service = 'graph'; method = 'GET'; path = '^/v1\.0/servicePrincipals'; latencyMs = 5000 }
+        }
+        @{ Flow = 'own application'; Point = 'the cluster resource is created'; Journal = 'arm'; Pattern = '^PUT .*/Microsoft.AzureStackHCI/clusters/[^/]+$'
+            Then = @{ service = 'arm'; method = 'GET'; path = '(?i)/Microsoft\.AzureStackHCI/clusters/[^/?]+(\?|$)'; latencyMs = 5000 }
+        }
+        @{ Flow = 'own application'; Point = 'the nodes make their certificates'; Journal = 'node'; Pattern = '^New-AzureStackHCIRegistrationCertificate$'
+            Then = @{ service = 'graph'; method = 'PATCH'; path = '^/v1\.0/applications/'; latencyMs = 5000 }
+        }
+        @{ Flow = 'own application'; Point = 'the Arc secret is added'; Journal = 'graph'; Pattern = '^POST /v1.0/applications/[^/]+/addPassword$'
+            Then = @{ service = 'arm'; method = 'PUT'; path = '(?i)/Microsoft\.Authorization/roleAssignments/'; latencyMs = 5000 }
+        }
+        @{ Flow = 'own application'; Point = 'the nodes enable Arc'; Journal = 'node'; Pattern = '^Enable-AzureStackHCIArcIntegration$'
             Then = @{ service = 'arm'; method = 'GET'; path = '(?i)/arcSettings/default(\?|$)'; latencyMs = 5000 }
         }
     )
+    $flows = @(
+        @{ Flow = 'service-managed'; Switch = ''; Points = @($registerPoints | Where-Object Flow -EQ 'service-managed') }
+        @{ Flow = 'own application'; Switch = ' -UseOwnApplication'; Points = @($registerPoints | Where-Object Flow -EQ 'own application') }
+    )
     $unregisterPoints = @(
-        # In Microsoft's order: the nodes forget the registration before the resource goes.
+        # A service-managed registration, in Microsoft's order: Arc first, the nodes forget the registration before
+        # the resource goes (the provider's identities go with it).
+        @{ Point = 'the Arc settings are deleted'; Journal = 'arm'; Pattern = '^DELETE .*/arcSettings/default$'
+            Then = @{ service = 'arm'; method = 'DELETE'; path = '(?i)/Microsoft\.Authorization/roleAssignments/'; latencyMs = 5000 }
+        }
         @{ Point = 'the nodes remove their registration'; Journal = 'node'; Pattern = '^Remove-AzureStackHCIRegistration$'
             Then = @{ service = 'arm'; method = 'DELETE'; path = '(?i)/Microsoft\.AzureStackHCI/clusters/[^/?]+(\?|$)'; latencyMs = 5000 }
         }
         @{ Point = 'the cluster resource is deleted'; Journal = 'arm'; Pattern = '^DELETE .*/Microsoft.AzureStackHCI/clusters/[^/]+$'
-            Then = @{ service = 'graph'; method = 'DELETE'; path = '^/v1\.0/applications/'; latencyMs = 5000 }
-        }
-        @{ Point = 'the applications are deleted'; Journal = 'graph'; Pattern = '^DELETE /v1.0/applications/[^/]+$'
             Then = @{ service = 'arm'; path = '(?i)/resourceGroups/[^/?]+(/resources)?(\?|$)'; latencyMs = 5000 }
         }
     )
@@ -44,6 +69,7 @@ BeforeAll {
     $register = $entry + @{ SubscriptionId = $lab.subscriptionId; Region = 'eastus' }
     $commands = @{
         Register   = "Register-AzStackHCI -SubscriptionId '$($lab.subscriptionId)' -Region eastus -ComputerName '$($cluster.nodes[0])' -EnvironmentName '$($lab.environmentName)' -LogsDirectory '$TestDrive'"
+        RegisterOwn = "Register-AzStackHCI -SubscriptionId '$($lab.subscriptionId)' -Region eastus -ComputerName '$($cluster.nodes[0])' -EnvironmentName '$($lab.environmentName)' -LogsDirectory '$TestDrive' -UseOwnApplication"
         # With the resource's names, as the failure message says to re-run: once the nodes have forgotten the
         # registration, they are what finds the resource (9115 asks for them, as Microsoft's does).
         Unregister = "Unregister-AzStackHCI -SubscriptionId '$($lab.subscriptionId)' -ResourceName '$($cluster.name)' -ComputerName '$($cluster.nodes[0])' -EnvironmentName '$($lab.environmentName)' -LogsDirectory '$TestDrive' -Confirm:`$false"
@@ -91,25 +117,31 @@ $($commands[$Command]) -WarningAction SilentlyContinue | Out-Null
     }
 }
 
-Describe 'Reliability: Register killed at each step' -Tag 'Reliability' {
+Describe 'Reliability: Register killed at each step, <Flow>' -Tag 'Reliability' -ForEach $flows {
     BeforeAll {
+        $own = @{ UseOwnApplication = $Flow -eq 'own application' }
+        $command = if ($own.UseOwnApplication) { 'RegisterOwn' } else { 'Register' }
         Reset-Lab
-        (Register-AzStackHCI @register -WarningAction SilentlyContinue -ErrorAction Stop).Result | Should -Be 'Success'
+        (Register-AzStackHCI @register @own -WarningAction SilentlyContinue -ErrorAction Stop).Result | Should -Be 'Success'
         $uninterrupted = Get-RegistrationShape
         Reset-Lab
     }
 
-    It 'is killed when <Point>' -ForEach $registerPoints {
+    It 'is killed when <Point>' -ForEach $Points {
         Set-LabFaults @($Then)
-        try { Stop-CommandAt Register $Journal $Pattern | Should -Be 'killed' }
+        try { Stop-CommandAt $command $Journal $Pattern | Should -Be 'killed' }
         finally { Set-LabFaults @() }
     }
 
     It 'ends, re-run, exactly where an uninterrupted run ends' {
-        (Register-AzStackHCI @register -WarningAction SilentlyContinue -ErrorAction Stop).Result | Should -Be 'Success'
+        (Register-AzStackHCI @register @own -WarningAction SilentlyContinue -ErrorAction Stop).Result | Should -Be 'Success'
         $shape = Get-RegistrationShape
         foreach ($property in 'Applications', 'Principals', 'RoleAssignments', 'Groups', 'Resources', 'NodeCertificates') {
-            $shape.$property | Should -Be $uninterrupted.$property -Because $property
+            # The provider's applications take every run's keys and secrets (it owns them): compared by name.
+            $actual, $expected = if ($property -eq 'Applications' -and -not $own.UseOwnApplication) {
+                @($shape.$property -replace ' keys:\d+ passwords:\d+'), @($uninterrupted.$property -replace ' keys:\d+ passwords:\d+')
+            } else { $shape.$property, $uninterrupted.$property }
+            $actual | Should -Be $expected -Because $property
         }
         $shape.NodeCertificates | Should -Be @($cluster.nodes | ForEach-Object { "$_ certificates:1 all-keys:True" })
     }

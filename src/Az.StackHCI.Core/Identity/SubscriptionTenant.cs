@@ -14,7 +14,7 @@ namespace Az.StackHCI.Core.Identity
 {
     /// <summary>
     /// The tenant that owns a subscription, asked of ARM itself: a request without a token is answered 401 with
-    /// <c>WWW-Authenticate: Bearer authorization_uri="https://login…/{tenant}"</c> naming the subscription's tenant
+    /// <c>WWW-Authenticate: Bearer authorization_uri="https://login.microsoftonline.com/{tenant}"</c> naming the subscription's tenant
     /// (wire protocols §1.8; how Az.Accounts' <c>Connect-AzAccount -SubscriptionId</c> lands in the right tenant).
     /// So a B2B guest, a CSP or a Lighthouse user signs in where the subscription lives without naming it.
     /// </summary>

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
 using Az.StackHCI.Core.Cloud;
+using Az.StackHCI.Core.Operations;
 
 namespace Az.StackHCI.Core.Workflows
 {
@@ -74,13 +75,22 @@ namespace Az.StackHCI.Core.Workflows
                 return null;
             }
 
-            var application = await graph.FindApplicationByAppIdAsync(appId, cancellationToken).ConfigureAwait(false);
-            if (application is null)
+            try
             {
-                return null;
-            }
+                var application = await graph.FindApplicationByAppIdAsync(appId, cancellationToken).ConfigureAwait(false);
+                if (application is null)
+                {
+                    return null;
+                }
 
-            return await IsProviderOwnedAsync(graph, application.ObjectId, cluster, cancellationToken).ConfigureAwait(false) ? IdentityFlow.ServiceManaged : IdentityFlow.OwnApplication;
+                return await IsProviderOwnedAsync(graph, application.ObjectId, cluster, cancellationToken).ConfigureAwait(false) ? IdentityFlow.ServiceManaged : IdentityFlow.OwnApplication;
+            }
+            catch (HciException ex) when (ex.Category == HciErrorCategory.PermissionDenied)
+            {
+                // An account that may not read the directory (a service principal without Application.Read.All): a
+                // resource naming the provider's principal is taken as the provider's, as every cluster since 1.2 is.
+                return ProviderPrincipal(cluster) is null ? IdentityFlow.OwnApplication : IdentityFlow.ServiceManaged;
+            }
         }
 
         /// <summary>True when the provider's service principal owns the application: then it is the provider's to change and delete.</summary>
