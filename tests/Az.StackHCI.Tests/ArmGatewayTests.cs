@@ -70,6 +70,27 @@ public sealed class ArmGatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Follows_a_long_running_action_to_its_end_and_reads_the_providers_operations()
+    {
+        await _arm.RegisterProviderAsync(LabConnection.SubscriptionId, "Microsoft.AzureStackHCI", default);
+        await _arm.CreateResourceGroupAsync(LabConnection.SubscriptionId, "engine-rg", "eastus", new Dictionary<string, string>(), default);
+        var id = $"/subscriptions/{LabConnection.SubscriptionId}/resourceGroups/engine-rg/providers/Microsoft.AzureStackHCI/clusters/engine-cluster";
+        await _arm.PutResourceAsync(id, ApiVersions.Clusters, new JsonObject { ["location"] = "eastus", ["properties"] = new JsonObject() }, default);
+        // The lab answers 202 and reports InProgress for 1.5 s: the call returns only once the operation has succeeded.
+        await LabConnection.PutControlAsync("async-operations", new JsonArray(new JsonObject { ["method"] = "POST", ["path"] = "createClusterIdentity", ["durationMs"] = 1500 }));
+
+        var reporter = new RecordingReporter();
+        var answer = await _arm.InvokeActionAsync(id, "createClusterIdentity", ApiVersions.Clusters, null, reporter, default);
+        var cluster = await _arm.GetResourceAsync(id, ApiVersions.Clusters, default);
+        var operations = await _arm.ListProviderOperationsAsync("Microsoft.AzureStackHCI", ApiVersions.Clusters, default);
+
+        Assert.Null(answer);
+        Assert.False(string.IsNullOrEmpty(cluster!["properties"]!["aadApplicationObjectId"]?.GetValue<string>()));
+        Assert.Contains(reporter.Verbose, line => line.Contains("still running"));
+        Assert.Contains("Microsoft.AzureStackHCI/clusters/createClusterIdentity/action", operations);
+    }
+
+    [Fact]
     public async Task A_refused_write_names_ARMs_code_and_the_scope()
     {
         // Microsoft.AzureStackHCI starts unregistered: ARM refuses resources of it.

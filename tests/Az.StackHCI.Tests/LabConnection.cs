@@ -31,6 +31,14 @@ internal static class LabConnection
         (await http.PostAsync(new Uri(new Uri(Text("controlEndpoint")), "reset"), null)).EnsureSuccessStatusCode();
     }
 
+    /// <summary>PUT to the lab's control API (JSON), e.g. "async-operations".</summary>
+    public static async Task PutControlAsync(string path, JsonNode body)
+    {
+        using var http = new HttpClient();
+        using var content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+        (await http.PutAsync(new Uri(new Uri(Text("controlEndpoint")), path), content)).EnsureSuccessStatusCode();
+    }
+
     /// <summary>The lab as a custom environment, read the way Add-AzStackHCIEnvironment reads it.</summary>
     public static Task<HciEnvironment> EnvironmentAsync() =>
         new ArmMetadataClient().GetEnvironmentAsync("Lab", new Uri(Text("resourceManagerEndpoint")), SilentReporter.Instance, CancellationToken.None);

@@ -114,6 +114,29 @@ Describe 'The service-managed identity (the default)' {
         Get-LabJournal | Where-Object { $_.path -match '/operationStatuses/' } | Should -Not -BeNullOrEmpty -Because 'initializeDisableProcess is followed to its end'
     }
 
+    It 'repairs and unregisters a cluster as Microsoft''s module leaves it: role assignments under names of its own' {
+        Register | Out-Null
+        $properties = (Get-ClusterResource).properties
+        $arcPrincipal = (Get-ArcSettings).properties.arcServicePrincipalObjectId
+        # Microsoft's module assigns by role name (New-AzRoleAssignment), so the assignments get random names.
+        foreach ($principal in $arcPrincipal, $properties.resourceProviderObjectId) {
+            foreach ($assignment in Get-RoleAssignments $principal) {
+                Invoke-LabArm DELETE "$($assignment.id)?api-version=2022-04-01" | Out-Null
+                Invoke-LabArm PUT "$($assignment.properties.scope)/providers/Microsoft.Authorization/roleAssignments/$([guid]::NewGuid())?api-version=2022-04-01" @{
+                    properties = @{ roleDefinitionId = $assignment.properties.roleDefinitionId; principalId = $principal; principalType = 'ServicePrincipal' } } | Out-Null
+            }
+        }
+        $before = @(Get-RoleAssignments $arcPrincipal) + @(Get-RoleAssignments $properties.resourceProviderObjectId)
+        Set-LabSignInUser guest
+
+        (Register @{ RepairRegistration = $true }).Result | Should -Be 'Success'
+        (@(Get-RoleAssignments $arcPrincipal) + @(Get-RoleAssignments $properties.resourceProviderObjectId)).id | Should -Be $before.id -Because 'no role is assigned twice'
+
+        (Unregister-AzStackHCI @names -ComputerName $cluster.nodes[0] -Confirm:$false -WarningAction SilentlyContinue -ErrorAction Stop).Result | Should -Be 'Success'
+        Get-RoleAssignments $arcPrincipal | Should -BeNullOrEmpty
+        Get-RoleAssignments $properties.resourceProviderObjectId | Should -BeNullOrEmpty
+    }
+
     It 'takes the seed''s flow on its own where the provider offers no service-managed identity (a custom cloud)' {
         Invoke-LabControl PUT hci-provider @{ serviceManagedIdentity = $false } | Out-Null
         Clear-LabJournals
@@ -170,6 +193,22 @@ Describe 'The seed''s flow (-UseOwnApplication)' {
         $lifetime = ([DateTimeOffset]$arc.passwordCredentials[0].endDateTime - [DateTimeOffset]::UtcNow).TotalDays
         $lifetime | Should -BeGreaterThan 364 -Because 'the secret lives one year from now'
         $lifetime | Should -BeLessOrEqual 365
+    }
+
+    It 'renews the Arc secret when a re-run finds it in its last 60 days' {
+        (Register @{ UseOwnApplication = $true }).Result | Should -Be 'Success'
+        $arc = (Invoke-LabGraph GET "applications?`$filter=displayName eq '$($cluster.name).arc'").value[0]
+        # As if a year had passed: only a secret that expires in 30 days is left.
+        Invoke-LabGraph POST "applications/$($arc.id)/removePassword" @{ keyId = $arc.passwordCredentials[0].keyId } | Out-Null
+        Invoke-LabGraph POST "applications/$($arc.id)/addPassword" @{ passwordCredential = @{ displayName = 'Az.StackHCI Arc onboarding'; endDateTime = [DateTimeOffset]::UtcNow.AddDays(30).ToString('o') } } | Out-Null
+        Clear-LabJournals
+
+        (Register @{ UseOwnApplication = $true }).Result | Should -Be 'Success'
+
+        $renewed = (Invoke-LabGraph GET "applications/$($arc.id)").passwordCredentials
+        $renewed | Should -HaveCount 1 -Because 'the old secret is replaced, not kept beside the new one'
+        ([DateTimeOffset]$renewed[0].endDateTime - [DateTimeOffset]::UtcNow).TotalDays | Should -BeGreaterThan 364
+        Get-LabNodeJournal | Where-Object command -EQ 'Initialize-AzureStackHCIArcIntegration' | Should -Not -BeNullOrEmpty -Because 'the cluster gets the new secret'
     }
 
     It 'keeps the flow of a cluster registered the other way' {

@@ -12,13 +12,16 @@ using Az.StackHCI.Core.Resilience;
 namespace Az.StackHCI.Core.Workflows.Registration
 {
     /// <summary>
-    /// Azure Arc for every node of a registered cluster: providers, the Arc resource group, the onboarding identity
-    /// and its two roles on that group (only there), arcSettings, then the nodes themselves — all at once — and a
-    /// check that every node shows Connected. A failure here leaves the registration standing and says so.
+    /// Azure Arc for every node of a registered cluster: providers, the Arc resource group, arcSettings, the
+    /// onboarding identity (the provider's or the user's own, as the cluster's) with its two roles on that group (only
+    /// there) and the provider's role there, the default extensions on 22H2, then the nodes themselves — all at once —
+    /// and a check that every node shows Connected. A failure here leaves the registration standing and says so.
     /// </summary>
     internal sealed class ArcSteps
     {
         private const string SecretName = "Az.StackHCI Arc onboarding";
+
+        private const string PermissionsMissing = "Failed to assign required roles for Azure Arc integration. Your Azure AD account must be an Owner or User Access Administrator in the subscription to enable Azure Arc integration.";
 
         /// <summary>
         /// The Arc onboarding secret's lifetime (the seed's flow; Graph's default is 2 years, Microsoft's 1.1 asked for
@@ -27,7 +30,6 @@ namespace Az.StackHCI.Core.Workflows.Registration
         internal static readonly TimeSpan SecretLifetime = TimeSpan.FromDays(365);
 
         internal static readonly TimeSpan SecretRenewal = TimeSpan.FromDays(60);
-        private const string PermissionsMissing = "Failed to assign required roles for Azure Arc integration. Your Azure AD account must be an Owner or User Access Administrator in the subscription to enable Azure Arc integration.";
 
         private readonly RegistrationContext _context;
         private readonly ArcPlan _plan;
@@ -39,11 +41,11 @@ namespace Az.StackHCI.Core.Workflows.Registration
         /// <param name="declined">A registration change was declined already: Arc changes are only announced.</param>
         public ArcSteps(RegistrationContext context, ArcPlan plan, StepProgress progress, string region, IdentityFlow flow, bool declined)
         {
-            _flow = flow;
             _context = context;
             _plan = plan;
             _progress = progress;
             _region = region;
+            _flow = flow;
             _declined = declined;
         }
 

@@ -13,8 +13,9 @@ using Az.StackHCI.Core.Resilience;
 namespace Az.StackHCI.Core.Workflows.Registration
 {
     /// <summary>
-    /// The changes of a registration, each read first and asked for (ShouldProcess) before it is made. Once a
-    /// change is declined (-WhatIf, or No at -Confirm) the later ones are only announced.
+    /// The changes of a registration, each read first and asked for (ShouldProcess) before it is made, in the plan's
+    /// identity flow (the provider's identity, or the user's own application). Once a change is declined (-WhatIf,
+    /// or No at -Confirm) the later ones are only announced.
     /// </summary>
     internal sealed class RegistrationSteps
     {

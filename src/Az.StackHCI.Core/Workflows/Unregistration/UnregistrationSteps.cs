@@ -154,7 +154,7 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
         /// </summary>
         private async Task RemoveProviderRoleAsync(CancellationToken cancellationToken)
         {
-            if (_survey.ProviderRoleAssignment is not string assignment || _survey.ArcResourceGroup is not string group)
+            if (_survey.ProviderRoleAssignments.Count == 0 || _survey.ArcResourceGroup is not string group)
             {
                 return;
             }
@@ -168,7 +168,10 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
                 return;
             }
 
-            await _context.Arm.DeleteAsync(assignment, ApiVersions.Authorization, cancellationToken).ConfigureAwait(false);
+            foreach (var assignment in _survey.ProviderRoleAssignments)
+            {
+                await _context.Arm.DeleteAsync(assignment, ApiVersions.Authorization, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         /// <summary>Extensions the user installed are deleted; the ones Azure manages go with arcSettings.</summary>

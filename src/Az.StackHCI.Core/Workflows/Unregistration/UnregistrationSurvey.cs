@@ -34,8 +34,8 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
 
         public DirectoryApplication? ArcApp { get; private set; }
 
-        /// <summary>The provider's Connected Machine Resource Manager assignment on the Arc group, as registration names it.</summary>
-        public string? ProviderRoleAssignment { get; private set; }
+        /// <summary>The provider's Connected Machine Resource Manager assignments on the Arc group.</summary>
+        public IReadOnlyList<string> ProviderRoleAssignments { get; private set; } = Array.Empty<string>();
 
         /// <summary>Ids of the Arc role assignments this module made (named after scope, role and principal).</summary>
         public IReadOnlyList<string> ArcRoleAssignments { get; private set; } = Array.Empty<string>();
@@ -54,7 +54,7 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
         public IReadOnlyList<string> NodesToDisable =>
             Arc is not null && string.Equals(Arc.ClusterArcStatus, "Disabled", StringComparison.OrdinalIgnoreCase) ? Array.Empty<string>() : ArcEnabledNodes;
 
-        public bool HasArc => ArcSettings is not null || ArcApp is not null || ArcRoleAssignments.Count > 0 || ProviderRoleAssignment is not null || ArcEnabledNodes.Count > 0
+        public bool HasArc => ArcSettings is not null || ArcApp is not null || ArcRoleAssignments.Count > 0 || ProviderRoleAssignments.Count > 0 || ArcEnabledNodes.Count > 0
             || (Arc is not null && !string.Equals(Arc.ClusterArcStatus, "Disabled", StringComparison.OrdinalIgnoreCase));
 
         public static async Task<UnregistrationSurvey> ReadAsync(UnregistrationContext context, NodeRegistration nodeState, CancellationToken cancellationToken)
@@ -92,15 +92,18 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
             survey.ClusterApps = apps.Except(providerApps).ToList();
             survey.ProviderApps = providerApps;
             survey.ArcApp = await context.Graph.FindApplicationByNameAsync(ClusterIdentities.ArcAppName(target.ResourceName), ClusterIdentities.ArcAppTag(target.ResourceId), cancellationToken).ConfigureAwait(false);
-            // The Arc identity's role assignments: of our application, else of the one the nodes use (a user's
-            // -ArcSpnCredential, whose application stays); only assignments named as this module names them.
-            var arcAppId = survey.ArcApp?.AppId ?? survey.ArcSettings?["properties"]?["arcApplicationClientId"]?.GetValue<string>() ?? survey.Arc?.ApplicationId;
+            // The Arc identity's role assignments: of the cluster's own Arc identity (our application, or the provider's
+            // that arcSettings names) every Connected Machine assignment, whoever made it (Microsoft's module names them
+            // at random); of a user's -ArcSpnCredential, whose application stays, only those named as this module names them.
+            var providerArcAppId = survey.ArcSettings?["properties"]?["arcApplicationClientId"]?.GetValue<string>();
+            var arcAppId = survey.ArcApp?.AppId ?? providerArcAppId ?? survey.Arc?.ApplicationId;
+            var clustersOwn = survey.ArcApp is not null || (arcAppId is not null && string.Equals(arcAppId, providerArcAppId, StringComparison.OrdinalIgnoreCase));
             var arcPrincipal = arcAppId is { Length: > 0 } ? await context.Graph.FindServicePrincipalIdAsync(arcAppId, cancellationToken).ConfigureAwait(false) : null;
             if (arcPrincipal is not null)
             {
                 var assignments = await context.Arm.ListRoleAssignmentsAsync(target.SubscriptionId, arcPrincipal, cancellationToken).ConfigureAwait(false);
                 var ours = assignments.Where(a => ClusterIdentities.ArcRoles.Contains(a.RoleDefinition, StringComparer.OrdinalIgnoreCase)
-                    && string.Equals(a.Id, ArmGateway.RoleAssignmentId(a.Scope, a.RoleDefinition, arcPrincipal), StringComparison.OrdinalIgnoreCase)).ToList();
+                    && (clustersOwn || string.Equals(a.Id, ArmGateway.RoleAssignmentId(a.Scope, a.RoleDefinition, arcPrincipal), StringComparison.OrdinalIgnoreCase))).ToList();
                 survey.ArcRoleAssignments = ours.Select(a => a.Id).ToList();
                 survey.ArcResourceGroup = ours.Select(a => a.Scope.Trim('/').Split('/')).Where(p => p.Length == 4).Select(p => p[3]).FirstOrDefault();
             }
@@ -108,8 +111,12 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
             survey.ArcResourceGroup = survey.ArcSettings?["properties"]?["arcInstanceResourceGroup"]?.GetValue<string>() ?? survey.ArcResourceGroup;
             if (survey.ArcResourceGroup is string arcGroupName && IdentityFlows.ProviderPrincipal(survey.ClusterResource) is string provider)
             {
-                var assignment = ArmGateway.RoleAssignmentId(ResourceIds.ResourceGroup(target.SubscriptionId, arcGroupName), ClusterIdentities.ArcResourceManagerRole, provider);
-                survey.ProviderRoleAssignment = await context.Arm.GetResourceAsync(assignment, ApiVersions.Authorization, cancellationToken).ConfigureAwait(false) is null ? null : assignment;
+                // Whoever made it (this module, or Microsoft's under a random name): the provider's role on that group.
+                var groupScope = ResourceIds.ResourceGroup(target.SubscriptionId, arcGroupName);
+                survey.ProviderRoleAssignments = (await context.Arm.ListRoleAssignmentsAsync(target.SubscriptionId, provider, cancellationToken).ConfigureAwait(false))
+                    .Where(a => string.Equals(a.RoleDefinition, ClusterIdentities.ArcResourceManagerRole, StringComparison.OrdinalIgnoreCase)
+                        && string.Equals(a.Scope.TrimEnd('/'), groupScope, StringComparison.OrdinalIgnoreCase))
+                    .Select(a => a.Id).ToList();
             }
 
             survey.ClusterGroup = await context.Arm.GetResourceGroupAsync(target.SubscriptionId, target.ResourceGroup, cancellationToken).ConfigureAwait(false);
@@ -144,10 +151,7 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
                 }
 
                 plan.AddRange(ArcRoleAssignments.Select(a => $"Remove the Arc onboarding role assignment {a}"));
-                if (ProviderRoleAssignment is not null)
-                {
-                    plan.Add($"Remove the resource provider's role assignment {ProviderRoleAssignment} if no other cluster's Arc machines are in {ArcResourceGroup}");
-                }
+                plan.AddRange(ProviderRoleAssignments.Select(a => $"Remove the resource provider's role assignment {a} if no other cluster's Arc machines are in {ArcResourceGroup}"));
 
                 if (ArcApp is not null)
                 {

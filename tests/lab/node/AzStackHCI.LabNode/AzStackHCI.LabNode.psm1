@@ -107,7 +107,25 @@ function Enter-LabNodeCommand([string] $CommandName, [string[]] $ParameterNames)
 function Exit-LabNodeCommand($Context) {
     <# The command's line in the nodes' journal: start and end time and the names (never the values) of its parameters. #>
     $Context.JournalEntry.end = [DateTimeOffset]::UtcNow.ToString('o')
-    [IO.File]::AppendAllText((Join-Path (Split-Path $Context.ClusterDir) 'journal'), ($Context.JournalEntry | ConvertTo-Json -Compress) + "`n")
+    Add-LabJournalLine (Join-Path (Split-Path $Context.ClusterDir) 'journal') ($Context.JournalEntry | ConvertTo-Json -Compress)
+}
+
+function Add-LabJournalLine([string] $Path, [string] $Line) {
+    <#
+        One line at the end of the journal that every node's processes share. .NET's FileMode.Append writes at the end
+        it saw when opening, not with O_APPEND (dotnet/runtime#53432), so concurrent appenders overwrite each other's
+        lines: a machine-wide mutex named after the file serializes them.
+    #>
+    $name = 'Global\AzStackHCILabJournal-' + [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData([Text.Encoding]::UTF8.GetBytes($Path))).Substring(0, 16)
+    $mutex = [Threading.Mutex]::new($false, $name)
+    try {
+        try { $null = $mutex.WaitOne() } catch [Threading.AbandonedMutexException] { }   # its holder died; the file is whole
+        [IO.File]::AppendAllText($Path, $Line + "`n")
+    }
+    finally {
+        $mutex.ReleaseMutex()
+        $mutex.Dispose()
+    }
 }
 
 function Use-LabFailure($Context, [string] $Counter) {
