@@ -130,7 +130,7 @@ internal static class Clusters
             ["reportedProperties"] = new JsonObject(),
             ["trialDaysRemaining"] = 30,
             ["billingModel"] = "Trial",
-            ["serviceEndpoint"] = new Uri(call.Lab.Hci, location + "/").AbsoluteUri,
+            ["serviceEndpoint"] = call.State.Settings.ServiceEndpoint ? new Uri(call.Lab.Hci, location + "/").AbsoluteUri : null,
             ["resourceProviderObjectId"] = LabIds.HciResourceProviderSpId,
         },
     };

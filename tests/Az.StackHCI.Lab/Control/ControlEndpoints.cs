@@ -154,6 +154,7 @@ internal static class ControlEndpoints
                 {
                     var managed = body["serviceManagedIdentity"]?.GetValue<bool>() ?? settings.ServiceManagedIdentity;
                     var disableMs = body["arcDisableMs"]?.GetValue<int>() ?? settings.ArcDisableMs;
+                    var endpoint = body["serviceEndpoint"]?.GetValue<bool>() ?? settings.ServiceEndpoint;
                     if (disableMs < 0)
                     {
                         return Problem(400, "'arcDisableMs' cannot be negative.");
@@ -161,13 +162,14 @@ internal static class ControlEndpoints
 
                     settings.ServiceManagedIdentity = managed;
                     settings.ArcDisableMs = disableMs;
+                    settings.ServiceEndpoint = endpoint;
                 }
                 catch (Exception e) when (e is FormatException or InvalidOperationException)
                 {
-                    return Problem(400, $"The HCI provider settings are serviceManagedIdentity (bool) and arcDisableMs (int): {e.Message}");
+                    return Problem(400, $"The HCI provider settings are serviceManagedIdentity (bool), arcDisableMs (int) and serviceEndpoint (bool): {e.Message}");
                 }
 
-                return Results.Json(new { serviceManagedIdentity = settings.ServiceManagedIdentity, arcDisableMs = settings.ArcDisableMs });
+                return Results.Json(new { serviceManagedIdentity = settings.ServiceManagedIdentity, arcDisableMs = settings.ArcDisableMs, serviceEndpoint = settings.ServiceEndpoint });
             }
         });
 

@@ -35,6 +35,9 @@ internal sealed class LabSettings
     /// <summary>How long arcSettings' initializeDisableProcess runs (always a long-running operation).</summary>
     public int ArcDisableMs { get; set; } = 1500;
 
+    /// <summary>False: clusters created now carry no serviceEndpoint, as a provider that cannot take registrations yet.</summary>
+    public bool ServiceEndpoint { get; set; } = true;
+
     /// <summary>
     /// Operations answered 202 + Azure-AsyncOperation + Location instead of synchronously, as "METHOD regex" of the
     /// ARM path (e.g. "DELETE /clusters/"), with how long they take.

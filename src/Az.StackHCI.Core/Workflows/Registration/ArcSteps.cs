@@ -58,6 +58,8 @@ namespace Az.StackHCI.Core.Workflows.Registration
         /// <summary>Windows Server 2022 / Azure Stack HCI 22H2: from this build on, Arc's default extensions are consented and installed.</summary>
         internal const int DefaultExtensionsBuild = 20349;
 
+        private const string DefaultExtensionsAction = "Consent to and install Azure Arc's default extensions (consentAndInstallDefaultExtensions)";
+
         public async Task<RegistrationResult> RunAsync(RegistrationResult registered, CancellationToken cancellationToken)
         {
             var reporter = _context.Reporter;
@@ -105,6 +107,8 @@ namespace Az.StackHCI.Core.Workflows.Registration
             if (identity is null)
             {
                 await Change(GroupScope, "Assign Azure Connected Machine Onboarding and Resource Administrator to the Arc onboarding identity").ConfigureAwait(false);
+                await Change(GroupScope, "Assign Azure Connected Machine Resource Manager to the Azure Stack HCI resource provider").ConfigureAwait(false);
+                await Change(SettingsId, DefaultExtensionsAction + " on nodes of build 20349 (22H2) or later").ConfigureAwait(false);
                 await Change(string.Join(", ", _context.Cluster.Members), "Enable Azure Arc integration on every node").ConfigureAwait(false);
                 registered.ChangesSkipped = registered.ChangesSkipped || _declined;
                 return registered;
@@ -333,7 +337,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 return;
             }
 
-            if (await Change(SettingsId, "Consent to and install Azure Arc's default extensions (consentAndInstallDefaultExtensions)").ConfigureAwait(false))
+            if (await Change(SettingsId, DefaultExtensionsAction).ConfigureAwait(false))
             {
                 await _context.Arm.InvokeActionAsync(SettingsId, "consentAndInstallDefaultExtensions", ApiVersions.ArcSettings, null, _context.Reporter, cancellationToken).ConfigureAwait(false);
             }
