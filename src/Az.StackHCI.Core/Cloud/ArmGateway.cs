@@ -203,7 +203,7 @@ namespace Az.StackHCI.Core.Cloud
             }
 
             var state = isStatus ? last.Content.Body?["status"]?.GetValue<string>() : "Succeeded";
-            if (last.Status == 202 || !IsTerminal(last.Content.Body) && isStatus)
+            if (last.Status == 202 || (isStatus && !IsTerminal(last.Content.Body)))
             {
                 throw new HciException("WaitTimedOut", HciErrorCategory.OperationTimeout, path, $"{path} did not finish in time (last state: {state}). Run the command again to continue.");
             }

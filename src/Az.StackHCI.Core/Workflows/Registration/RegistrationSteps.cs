@@ -28,6 +28,8 @@ namespace Az.StackHCI.Core.Workflows.Registration
 
         internal const string HciServiceAppId = "1322e676-dee7-41ee-a874-ac923822781c";
 
+        private const string CreateIdentityAction = "Ask the Azure Stack HCI resource provider to create the cluster's identity (createClusterIdentity)";
+
         private readonly RegistrationContext _context;
         private readonly RegistrationPlan _plan;
         private readonly StepProgress _progress;
@@ -85,13 +87,13 @@ namespace Az.StackHCI.Core.Workflows.Registration
             _progress.Step("Creating the cluster's identity, owned by the Azure Stack HCI resource provider", 55);
             if (cluster is null)
             {
-                await Announce(Target.ResourceId, "Ask the Azure Stack HCI resource provider to create the cluster's identity (createClusterIdentity)").ConfigureAwait(false);
+                await Announce(Target.ResourceId, CreateIdentityAction).ConfigureAwait(false);
                 return (null, null, null);
             }
 
             if (ProviderIdentity(cluster) is null)
             {
-                if (!await Change(Target.ResourceId, "Ask the Azure Stack HCI resource provider to create the cluster's identity (createClusterIdentity)").ConfigureAwait(false))
+                if (!await Change(Target.ResourceId, CreateIdentityAction).ConfigureAwait(false))
                 {
                     return (null, null, null);
                 }

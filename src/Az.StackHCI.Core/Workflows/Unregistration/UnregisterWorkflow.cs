@@ -123,7 +123,18 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
 
             using (session)
             {
-                var state = await NodeCommands.GetAzureStackHCIAsync(session, cancellationToken).ConfigureAwait(false);
+                NodeRegistration state;
+                try
+                {
+                    state = await NodeCommands.GetAzureStackHCIAsync(session, cancellationToken).ConfigureAwait(false);
+                }
+                catch (NodeCommandException ex)
+                {
+                    // A re-imaged machine may lack the registration commands altogether: it holds no registration.
+                    reporter.Verbose($"{computerName} answers but cannot say it is registered ({ex.Message}); only the cloud side is removed.");
+                    return;
+                }
+
                 if (state.IsRegistered && string.Equals(state.AzureResourceUri?.TrimEnd('/'), target.ResourceId, StringComparison.OrdinalIgnoreCase))
                 {
                     throw new HciException("NodesStillRegistered", HciErrorCategory.InvalidOperation, computerName,
