@@ -59,6 +59,13 @@ public sealed class LabFixture : IDisposable
 
     public string CiCertificatePath => Json["servicePrincipals"]!["ciCertificate"]!["certificatePath"]!.GetValue<string>();
 
+    /// <summary>servicePrincipals.ciFederated: the ci application by workload identity federation.</summary>
+    public JsonNode CiFederated => Json["servicePrincipals"]!["ciFederated"]!;
+
+    /// <summary>A token of the lab's federation issuer from POST /federation/tokens (fields left null: the seed's).</summary>
+    public async Task<string> FederationTokenAsync(object? body = null) =>
+        (await PostControlAsync("federation/tokens", body ?? new { }))["token"]!.GetValue<string>();
+
     public async Task ResetAsync() => (await Control.PostAsync("reset", null)).EnsureSuccessStatusCode();
 
     public async Task<JsonNode> PutControlAsync(string path, object body)
@@ -92,6 +99,8 @@ public sealed class LabFixture : IDisposable
             case ClientSecretCredentialOptions o: o.DisableInstanceDiscovery = true; break;
             case ClientCertificateCredentialOptions o: o.DisableInstanceDiscovery = true; break;
             case ClientAssertionCredentialOptions o: o.DisableInstanceDiscovery = true; break;
+            case InteractiveBrowserCredentialOptions o: o.DisableInstanceDiscovery = true; break;
+            case WorkloadIdentityCredentialOptions o: o.DisableInstanceDiscovery = true; break;
         }
 
         return options;

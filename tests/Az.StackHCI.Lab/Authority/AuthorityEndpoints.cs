@@ -8,8 +8,10 @@ using Az.StackHCI.Lab.Tokens;
 namespace Az.StackHCI.Lab.Authority;
 
 /// <summary>
-/// Entra ID v2 endpoints as MSAL uses them (wire protocols §3): device code, token (device code, client
-/// credentials with a secret or an assertion, refresh token), OpenID metadata and keys, and the device login page.
+/// Entra ID v2 endpoints as MSAL uses them (wire protocols §3): device code, authorize (authorization code with PKCE,
+/// <see cref="AuthorizeEndpoint"/>), token (device code, authorization code, client credentials with a secret, a
+/// certificate assertion or a federated token, refresh token), OpenID metadata and keys, the device login page, and
+/// the lab's external OIDC issuer for workload identity federation at /federation.
 /// Two tenants: the lab tenant, and the home tenant of its B2B guest. A user signing in at /organizations (or
 /// /common) gets tokens of its home tenant; at a tenant's own path, of that tenant if the user is in it (a guest is
 /// in both, with an object id in each). The refresh token works for every tenant of the user, as Entra ID's does,
@@ -30,13 +32,19 @@ internal static class AuthorityEndpoints
         app.MapPost("/{tenant}/oauth2/v2.0/devicecode", (string tenant, HttpRequest request) => DeviceCodeAsync(lab, tenant, request));
         app.MapPost("/{tenant}/oauth2/v2.0/token", (string tenant, HttpContext context) => TokenAsync(lab, tenant, context));
         DeviceLoginPage.Map(app, lab);
+        AuthorizeEndpoint.Map(app, lab);
+
+        // The federation issuer (literal routes win over /{tenant}/…): its OpenID configuration and keys, as
+        // https://token.actions.githubusercontent.com/.well-known/openid-configuration and /.well-known/jwks.
+        app.MapGet(FederationIssuer.PathPrefix + "/.well-known/openid-configuration", () => Results.Json(FederationIssuer.OpenIdConfiguration(lab.State.FederationIssuer)));
+        app.MapGet(FederationIssuer.PathPrefix + "/.well-known/jwks", () => Results.Json(lab.Federation.PublicJwks()));
     }
 
     /// <summary>
     /// The tenant id for a path segment (a tenant's id or domain), <see cref="Organizations"/> for common and
     /// organizations; null when unknown.
     /// </summary>
-    private static string? ResolveTenant(string tenant) =>
+    internal static string? ResolveTenant(string tenant) =>
         tenant.Equals(LabIds.TenantId, StringComparison.OrdinalIgnoreCase) || tenant.Equals(LabIds.TenantDomain, StringComparison.OrdinalIgnoreCase)
             ? LabIds.TenantId
             : tenant.Equals(LabIds.GuestHomeTenantId, StringComparison.OrdinalIgnoreCase) || tenant.Equals(LabIds.GuestHomeTenantDomain, StringComparison.OrdinalIgnoreCase)
@@ -68,6 +76,7 @@ internal static class AuthorityEndpoints
             ["end_session_endpoint"] = baseUri + "/oauth2/v2.0/logout",
             ["token_endpoint_auth_methods_supported"] = new JsonArray("client_secret_post", "private_key_jwt", "client_secret_basic"),
             ["response_types_supported"] = new JsonArray("code", "id_token", "code id_token", "id_token token"),
+            ["response_modes_supported"] = new JsonArray("query", "fragment", "form_post"),
             ["scopes_supported"] = new JsonArray("openid", "profile", "email", "offline_access"),
             ["subject_types_supported"] = new JsonArray("pairwise"),
             ["id_token_signing_alg_values_supported"] = new JsonArray("RS256"),
@@ -153,6 +162,7 @@ internal static class AuthorityEndpoints
             {
                 "client_credentials" => ClientCredentials(lab, tenantId == Organizations ? LabIds.TenantId : tenantId, clientId, form, context.Request),
                 "device_code" or "urn:ietf:params:oauth:grant-type:device_code" => DeviceCodeGrant(lab, clientId, form["device_code"].ToString(), form["scope"], context),
+                "authorization_code" => AuthorizationCode(lab, clientId, form, context),
                 "refresh_token" => RefreshToken(lab, tenantId, clientId, form["refresh_token"].ToString(), form["scope"], context),
                 _ => AadError.Result(400, "unsupported_grant_type", 70003, $"The app requested an unsupported grant type '{grantType}'."),
             };
@@ -184,6 +194,14 @@ internal static class AuthorityEndpoints
             if (!matching.Any(p => p.StartDateTime <= state.Now && state.Now <= p.EndDateTime))
             {
                 return AadError.InvalidClient(7000222, $"The provided client secret keys for app '{clientId}' are expired. Visit the Azure portal to create new keys for your app.");
+            }
+        }
+        else if (form["client_assertion_type"] == ClientAssertionValidator.AssertionType
+            && FederatedCredentialValidator.IsFederated(form["client_assertion"].ToString(), clientId))
+        {
+            if (FederatedCredentialValidator.Validate(lab, app, form["client_assertion"].ToString(), state.Now) is IResult failure)
+            {
+                return failure;
             }
         }
         else if (form["client_assertion_type"] == ClientAssertionValidator.AssertionType)
@@ -259,6 +277,12 @@ internal static class AuthorityEndpoints
 
         grant.Redeemed = true;
         return UserTokens(lab, user, grant.Tenant, clientId, scope ?? grant.Scope, context);
+    }
+
+    private static IResult AuthorizationCode(LabContext lab, string clientId, IFormCollection form, HttpContext context)
+    {
+        var (user, grant, error) = AuthorizeEndpoint.Redeem(lab, clientId, form);
+        return error ?? UserTokens(lab, user!, grant!.Tenant, clientId, form.ContainsKey("scope") ? form["scope"].ToString() : grant.Scope, context);
     }
 
     private static IResult RefreshToken(LabContext lab, string tenantId, string clientId, string refreshToken, string? scope, HttpContext context)

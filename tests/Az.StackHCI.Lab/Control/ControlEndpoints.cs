@@ -71,6 +71,31 @@ internal static class ControlEndpoints
             }
         });
 
+        // A token of the lab's federation issuer (workload identity federation), by default one the seeded federated
+        // identity credential of the ci application accepts; every field can be changed to make one it refuses.
+        app.MapPost("/federation/tokens", (JsonObject? body) =>
+        {
+            body ??= new JsonObject();
+            try
+            {
+                var lifetime = body["lifetimeSeconds"]?.GetValue<int>() ?? 600;
+                var notBefore = body["notBeforeOffsetSeconds"]?.GetValue<int>() ?? 0;
+                string issuer, token;
+                lock (state.Sync)
+                {
+                    issuer = body["issuer"]?.GetValue<string>() ?? state.FederationIssuer;
+                    token = lab.Federation.Issue(issuer, body["subject"]?.GetValue<string>() ?? LabIds.CiFederatedSubject,
+                        body["audience"]?.GetValue<string>() ?? LabIds.TokenExchangeAudience, state.Now, lifetime, notBefore);
+                }
+
+                return Results.Json(new { token });
+            }
+            catch (Exception e) when (e is FormatException or InvalidOperationException)
+            {
+                return Problem(400, $"A federation token takes subject, audience, issuer (string), lifetimeSeconds and notBeforeOffsetSeconds (int): {e.Message}");
+            }
+        });
+
         app.MapGet("/faults", () => Results.Json(lab.Faults.Rules, LabState.JsonOptions));
         app.MapPut("/faults", async (HttpRequest request) =>
         {

@@ -71,6 +71,11 @@ internal static class ApplicationsEndpoints
             return OwnersEndpoint.Handle(request, app.Owners);
         }
 
+        if (rest[0] == "federatedIdentityCredentials")
+        {
+            return FederatedIdentityCredentials(request, app);
+        }
+
         var action = rest[0].StartsWith("microsoft.graph.", StringComparison.OrdinalIgnoreCase) ? rest[0]["microsoft.graph.".Length..] : rest[0];
         if (request.Method != "POST" && action is "addPassword" or "removePassword" or "addKey" or "removeKey")
         {
@@ -372,4 +377,32 @@ internal static class ApplicationsEndpoints
     }
 
     internal static JsonObject Entity(GraphRequest request, string set, JsonObject json) => WithContext(request, set, json);
+
+    private static readonly IReadOnlySet<string> FederatedCredentialProperties =
+        new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "id", "name", "issuer", "subject", "audiences", "description" };
+
+    /// <summary>
+    /// GET /applications/{id}/federatedIdentityCredentials: microsoft.graph.federatedIdentityCredential (id, name,
+    /// issuer, subject, audiences, description), readable by whoever may read the application. The lab adds none.
+    /// </summary>
+    private static GraphResult FederatedIdentityCredentials(GraphRequest request, LabApplication app)
+    {
+        if (request.Method != "GET")
+        {
+            throw GraphException.MethodNotAllowed();
+        }
+
+        GraphPermissions.RequireRead(request);
+        var items = app.FederatedIdentityCredentials.Select(f => new JsonObject
+        {
+            ["id"] = f.Id,
+            ["name"] = f.Name,
+            ["issuer"] = f.Issuer,
+            ["subject"] = f.Subject,
+            ["description"] = f.Description,
+            ["audiences"] = new JsonArray(f.Audiences.Select(a => (JsonNode)a).ToArray()),
+        }).ToList();
+        return GraphResult.Ok(request.Query.Collection(request, $"applications('{app.Id}')/federatedIdentityCredentials", "microsoft.graph.federatedIdentityCredential",
+            items, new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "name", "issuer", "subject" }, FederatedCredentialProperties, request.State.Settings.GraphPageSize));
+    }
 }

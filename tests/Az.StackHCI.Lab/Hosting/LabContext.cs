@@ -4,10 +4,13 @@ using Az.StackHCI.Lab.Tokens;
 namespace Az.StackHCI.Lab.Hosting;
 
 /// <summary>What every service of the lab shares.</summary>
-internal sealed class LabContext(LabState state, TokenService tokens, RequestJournal journal, FaultInjector faults)
+internal sealed class LabContext(LabState state, TokenService tokens, RequestJournal journal, FaultInjector faults, FederationIssuer federation)
 {
     public LabState State { get; } = state;
     public TokenService Tokens { get; } = tokens;
+
+    /// <summary>The external OIDC issuer whose tokens the ci application accepts (workload identity federation).</summary>
+    public FederationIssuer Federation { get; } = federation;
     public RequestJournal Journal { get; } = journal;
     public FaultInjector Faults { get; } = faults;
 

@@ -14,7 +14,7 @@ internal static class LabHost
         Directory.CreateDirectory(root);
         var certificates = LabCertificates.LoadOrCreate(root);
         var state = new LabState(root);
-        var lab = new LabContext(state, new TokenService(root), new RequestJournal(Path.Combine(root, "journal.jsonl")), new FaultInjector());
+        var lab = new LabContext(state, new TokenService(root), new RequestJournal(Path.Combine(root, "journal.jsonl")), new FaultInjector(), new FederationIssuer(root));
         lab.Journal.Clear();
         if (faultFile is not null)
         {
@@ -38,7 +38,15 @@ internal static class LabHost
             apps.Add(app);
         }
 
-        WriteConnectionFile(root, lab, certificates);
+        // The seed's federated identity credential names the lab issuer, whose URL is known now: seed again with it.
+        lock (state.Sync)
+        {
+            state.FederationIssuer = FederationIssuer.IssuerFor(lab.Authority);
+            state.Reset();
+        }
+
+        var federatedTokenFile = WriteFederatedTokenFile(root, lab);
+        WriteConnectionFile(root, lab, certificates, federatedTokenFile);
         try
         {
             await Task.Delay(Timeout.Infinite, stop);
@@ -55,7 +63,23 @@ internal static class LabHost
         return 0;
     }
 
-    private static void WriteConnectionFile(string root, LabContext lab, LabCertificates certificates)
+    /// <summary>Lifetime of the federated token file: longer than a CI run (GitHub's own last minutes; refresh by the control API).</summary>
+    public const int FederatedTokenFileLifetimeSeconds = 6 * 3600;
+
+    /// <summary>
+    /// A federated token for the ci application's credential, in a file as a CI system (or AKS) hands one to
+    /// WorkloadIdentityCredential (AZURE_FEDERATED_TOKEN_FILE).
+    /// </summary>
+    private static string WriteFederatedTokenFile(string root, LabContext lab)
+    {
+        var path = Path.Combine(root, "ci-federated-token.jwt");
+        var token = lab.Federation.Issue(lab.State.FederationIssuer, LabIds.CiFederatedSubject, LabIds.TokenExchangeAudience,
+            lab.State.Now, FederatedTokenFileLifetimeSeconds, 0);
+        File.WriteAllText(path, token);
+        return path;
+    }
+
+    private static void WriteConnectionFile(string root, LabContext lab, LabCertificates certificates, string federatedTokenFile)
     {
         var state = lab.State;
         var users = new JsonObject();
@@ -91,6 +115,11 @@ internal static class LabHost
             {
                 ["ci"] = new JsonObject { ["appId"] = LabIds.CiAppId, ["objectId"] = LabIds.CiSpId, ["secret"] = state.CiSecret },
                 ["ciCertificate"] = new JsonObject { ["appId"] = LabIds.CiCertAppId, ["objectId"] = LabIds.CiCertSpId, ["certificatePath"] = state.CiCertificatePath },
+                ["ciFederated"] = new JsonObject
+                {
+                    ["appId"] = LabIds.CiAppId, ["objectId"] = LabIds.CiSpId, ["tokenFile"] = federatedTokenFile,
+                    ["issuer"] = state.FederationIssuer, ["subject"] = LabIds.CiFederatedSubject, ["audience"] = LabIds.TokenExchangeAudience,
+                },
             },
             ["clusters"] = new JsonArray(),
             ["pid"] = Environment.ProcessId,

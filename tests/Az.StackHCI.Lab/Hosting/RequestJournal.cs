@@ -18,7 +18,7 @@ internal sealed partial class RequestJournal(string path)
 
     private static readonly HashSet<string> SecretFields = new(StringComparer.OrdinalIgnoreCase)
     {
-        "client_secret", "client_assertion", "refresh_token", "access_token", "id_token", "device_code", "code", "password",
+        "client_secret", "client_assertion", "refresh_token", "access_token", "id_token", "device_code", "code", "code_verifier", "password",
         "secretText", "secret", "proof", "assertion", "value",
     };
 

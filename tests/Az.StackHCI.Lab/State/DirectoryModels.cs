@@ -44,6 +44,9 @@ internal sealed class LabApplication
     public bool IsPublicClient { get; set; }
     public List<LabKeyCredential> KeyCredentials { get; set; } = new();
     public List<LabPasswordCredential> PasswordCredentials { get; set; } = new();
+
+    /// <summary>Workload identity federation: external tokens this application accepts as its credential.</summary>
+    public List<LabFederatedIdentityCredential> FederatedIdentityCredentials { get; set; } = new();
     public JsonArray RequiredResourceAccess { get; set; } = new();
     public List<LabAppRole> AppRoles { get; set; } = new();
     public DateTimeOffset ReplicatedAt { get; set; }
@@ -146,6 +149,34 @@ internal sealed class DeviceCodeGrant
     public DateTimeOffset ExpiresAt { get; set; }
     public string? ApprovedUser { get; set; }
     public bool Declined { get; set; }
+    public bool Redeemed { get; set; }
+}
+
+/// <summary>
+/// microsoft.graph.federatedIdentityCredential: an external issuer's token (iss, sub, one of the audiences) that
+/// Entra ID takes as the application's client assertion.
+/// </summary>
+internal sealed class LabFederatedIdentityCredential
+{
+    public string Id { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string Issuer { get; set; } = "";
+    public string Subject { get; set; } = "";
+    public List<string> Audiences { get; set; } = new();
+    public string? Description { get; set; }
+}
+
+/// <summary>An authorization code of the authorization code flow (PKCE), redeemable once, for ten minutes.</summary>
+internal sealed class AuthorizationCodeGrant
+{
+    public string Code { get; set; } = "";
+    public string ClientId { get; set; } = "";
+    public string Tenant { get; set; } = "";
+    public string RedirectUri { get; set; } = "";
+    public string Scope { get; set; } = "";
+    public string CodeChallenge { get; set; } = "";
+    public string UserName { get; set; } = "";
+    public DateTimeOffset ExpiresAt { get; set; }
     public bool Redeemed { get; set; }
 }
 

@@ -28,6 +28,13 @@ internal static class LabIds
     public const string CiCertAppObjectId = "c1a00005-3b2c-4d5e-8f6a-7b8c9d0e1f05";
     public const string CiCertSpId = "c1a00006-3b2c-4d5e-8f6a-7b8c9d0e1f06";
 
+    // The ci application's federated identity credential (workload identity federation, GitHub-style subject).
+    public const string CiFederatedCredentialId = "c1a00007-3b2c-4d5e-8f6a-7b8c9d0e1f07";
+    public const string CiFederatedSubject = "repo:contoso/hci-fleet:environment:production";
+
+    /// <summary>The audience Entra ID expects in federated tokens (docs: federatedIdentityCredential.audiences).</summary>
+    public const string TokenExchangeAudience = "api://AzureADTokenExchange";
+
     // First-party applications, with their real application ids.
     public const string AzureCliAppId = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
     public const string AzurePowerShellAppId = "1950a258-227b-4e31-a9cf-717495945fc2";

@@ -64,6 +64,16 @@ internal sealed class LabSeed(LabState state)
             KeyId = "c1a0000a-3b2c-4d5e-8f6a-7b8c9d0e1f0a", DisplayName = "ci", Hint = CiSecret[..3], SecretText = CiSecret,
             StartDateTime = epoch, EndDateTime = epoch.AddYears(2),
         });
+        if (state.FederationIssuer.Length > 0)
+        {
+            // As GitHub Actions' OIDC tokens name a workflow run in an environment (docs: workload identity federation).
+            ci.FederatedIdentityCredentials.Add(new LabFederatedIdentityCredential
+            {
+                Id = LabIds.CiFederatedCredentialId, Name = "hci-fleet-production", Issuer = state.FederationIssuer,
+                Subject = LabIds.CiFederatedSubject, Audiences = { LabIds.TokenExchangeAudience },
+                Description = "CI runs of contoso/hci-fleet in its production environment",
+            });
+        }
 
         var certificate = LoadOrCreateCiCertificate();
         var ciCert = AddApplication(LabIds.CiCertAppId, LabIds.CiCertAppObjectId, LabIds.CiCertSpId, "Az.StackHCI Lab CI (certificate)");

@@ -42,6 +42,13 @@ internal sealed class LabState
     public List<LabAppRoleAssignment> AppRoleAssignments { get; } = new();
     public Dictionary<string, DeviceCodeGrant> DeviceCodes { get; } = new();
     public Dictionary<string, RefreshGrant> RefreshTokens { get; } = new();
+    public Dictionary<string, AuthorizationCodeGrant> AuthorizationCodes { get; } = new();
+
+    /// <summary>
+    /// The lab's OIDC issuer for workload identity federation (known once the authority listens; the seed gives the
+    /// ci application a federated identity credential for it).
+    /// </summary>
+    public string FederationIssuer { get; set; } = "";
 
     public LabSubscription Subscription { get; private set; } = new();
     public Dictionary<string, LabProvider> Providers { get; } = new(StringComparer.OrdinalIgnoreCase);
@@ -65,6 +72,7 @@ internal sealed class LabState
         AppRoleAssignments.Clear();
         DeviceCodes.Clear();
         RefreshTokens.Clear();
+        AuthorizationCodes.Clear();
         Providers.Clear();
         ResourceGroups.Clear();
         Resources.Clear();
@@ -153,6 +161,7 @@ internal sealed class LabState
             ["roleDefinitions"] = ToNode(RoleDefinitions),
             ["roleAssignments"] = ToNode(RoleAssignments),
             ["deviceCodes"] = ToNode(DeviceCodes.Values.Select(d => new { d.UserCode, d.ClientId, d.ApprovedUser, d.Declined, d.Redeemed, d.ExpiresAt }).ToList()),
+            ["authorizationCodes"] = ToNode(AuthorizationCodes.Values.Select(c => new { c.ClientId, c.Tenant, c.RedirectUri, c.UserName, c.Redeemed, c.ExpiresAt }).ToList()),
         };
     }
 }
