@@ -17,6 +17,9 @@
     # The single list of exported commands: the build, the tests and the package all read it from here.
     CmdletsToExport        = @(
         'Add-AzStackHCIEnvironment'
+        'Connect-AzStackHCI'
+        'Disconnect-AzStackHCI'
+        'Get-AzStackHCIContext'
         'Get-AzStackHCIEnvironment'
         'Get-AzStackHCI'
         'Register-AzStackHCI'

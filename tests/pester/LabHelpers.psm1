@@ -27,10 +27,16 @@ function Invoke-LabControl([string] $Method, [string] $Path, $Body) {
     Invoke-RestMethod @arguments
 }
 
+function Disconnect-LabSession {
+    <# The module keeps sign-ins for the session; a test that changes who signs in starts from none. #>
+    if (Get-Command Disconnect-AzStackHCI -ErrorAction Ignore) { Disconnect-AzStackHCI -Confirm:$false }
+}
+
 function Reset-Lab {
-    <# Back to the seeded cloud, fresh nodes, admin signs in by device code. #>
+    <# Back to the seeded cloud, fresh nodes, no sign-in held; admin signs in by device code. #>
     Invoke-LabControl POST reset | Out-Null
     Invoke-LabControl POST nodes/reset | Out-Null
+    Disconnect-LabSession
 }
 
 function Set-LabNode([string] $Node, [hashtable] $Switches) {
@@ -38,7 +44,10 @@ function Set-LabNode([string] $Node, [hashtable] $Switches) {
     Invoke-LabControl PUT "nodes/$cluster/$Node" $Switches | Out-Null
 }
 
-function Set-LabSignInUser([string] $User) { Invoke-LabControl PUT devicecode/autoapprove @{ user = $User; delayMs = 0 } | Out-Null }
+function Set-LabSignInUser([string] $User) {
+    Invoke-LabControl PUT devicecode/autoapprove @{ user = $User; delayMs = 0 } | Out-Null
+    Disconnect-LabSession
+}
 
 function Get-LabJournal { Get-Content (Get-Lab).journal | Where-Object { $_ } | ForEach-Object { $_ | ConvertFrom-Json } }
 

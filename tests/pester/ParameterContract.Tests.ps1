@@ -10,6 +10,27 @@ BeforeDiscovery {
             'ResourceManagerEndpoint Uri __AllParameterSets 1 Mandatory ByPropertyName Aliases:ArmEndpoint,ResourceManagerUrl'
             'Scope EnvironmentSaveScope __AllParameterSets - Optional'
         )
+        'Connect-AzStackHCI' = @(
+            'EnvironmentName String __AllParameterSets 0 Optional'
+            'TenantId String __AllParameterSets - Optional'
+            'SubscriptionId String __AllParameterSets - Optional'
+            'ArmAccessToken String __AllParameterSets - Optional'
+            'GraphAccessToken String __AllParameterSets - Optional'
+            'AccountId String __AllParameterSets - Optional'
+            'UseDeviceAuthentication SwitchParameter __AllParameterSets - Optional'
+            'ServicePrincipalCredential PSCredential __AllParameterSets - Optional'
+            'ServicePrincipalId String __AllParameterSets - Optional'
+            'ServicePrincipalCertificatePath String __AllParameterSets - Optional'
+            'FederatedTokenFile String __AllParameterSets - Optional'
+            'UseWorkloadIdentity SwitchParameter __AllParameterSets - Optional'
+        )
+        'Disconnect-AzStackHCI' = @(
+            'EnvironmentName String __AllParameterSets 0 Optional'
+            'PassThru SwitchParameter __AllParameterSets - Optional'
+        )
+        'Get-AzStackHCIContext' = @(
+            'EnvironmentName String __AllParameterSets 0 Optional'
+        )
         'Get-AzStackHCI' = @(
             'ComputerName String __AllParameterSets 0 Optional ByPropertyName Aliases:Cluster,ClusterName,Node'
             'EnvironmentName String __AllParameterSets 1 Optional'
@@ -23,6 +44,8 @@ BeforeDiscovery {
             'ServicePrincipalCredential PSCredential __AllParameterSets - Optional'
             'ServicePrincipalId String __AllParameterSets - Optional'
             'ServicePrincipalCertificatePath String __AllParameterSets - Optional'
+            'FederatedTokenFile String __AllParameterSets - Optional'
+            'UseWorkloadIdentity SwitchParameter __AllParameterSets - Optional'
             'Transport NodeTransport __AllParameterSets - Optional'
             'UserName String __AllParameterSets - Optional'
             'KeyFilePath String __AllParameterSets - Optional'
@@ -60,6 +83,8 @@ BeforeDiscovery {
             'ServicePrincipalCredential PSCredential __AllParameterSets - Optional'
             'ServicePrincipalId String __AllParameterSets - Optional'
             'ServicePrincipalCertificatePath String __AllParameterSets - Optional'
+            'FederatedTokenFile String __AllParameterSets - Optional'
+            'UseWorkloadIdentity SwitchParameter __AllParameterSets - Optional'
             'Transport NodeTransport __AllParameterSets - Optional'
             'UserName String __AllParameterSets - Optional'
             'KeyFilePath String __AllParameterSets - Optional'
@@ -105,6 +130,8 @@ BeforeDiscovery {
             'ServicePrincipalCredential PSCredential __AllParameterSets - Optional'
             'ServicePrincipalId String __AllParameterSets - Optional'
             'ServicePrincipalCertificatePath String __AllParameterSets - Optional'
+            'FederatedTokenFile String __AllParameterSets - Optional'
+            'UseWorkloadIdentity SwitchParameter __AllParameterSets - Optional'
             'Transport NodeTransport __AllParameterSets - Optional'
             'UserName String __AllParameterSets - Optional'
             'KeyFilePath String __AllParameterSets - Optional'

@@ -1,5 +1,5 @@
 # Reliability (step 8), security: one run of every command (Register without Arc, then with Arc, Get signed in,
-# Test, Unregister) against the lab, with every stream captured, then checked twice over:
+# Test, Unregister, Connect with a federated token file and with SecureString tokens) against the lab, with every stream captured, then checked twice over:
 # - least privilege: the ARM actions each command's requests needed (the lab journal's `action`, from the lab's RBAC)
 #   are the ones docs/permissions.md lists, and the seed's custom role allows registration's but creating the group;
 # - secrets and keys: no token, secret or private key in the streams, results, logs or journals; logs user-only.
@@ -39,6 +39,20 @@ BeforeAll {
     $needed['Get-AzStackHCI, signed in'] = Invoke-Captured { Get-AzStackHCI @entry -UseDeviceAuthentication -Detailed -Verbose }
     Invoke-Captured { Test-AzStackHCIConnection @entry -Verbose } | Out-Null
     $needed['Unregister-AzStackHCI'] = Invoke-Captured { Unregister-AzStackHCI @entry -LogsDirectory $TestDrive -Confirm:$false -Verbose }
+    # The session's sign-ins: a federated token file, then Az.Accounts 5's SecureString tokens, shown and forgotten.
+    $federated = $lab.servicePrincipals.ciFederated
+    Invoke-Captured {
+        Connect-AzStackHCI -EnvironmentName $lab.environmentName -ServicePrincipalId $federated.appId -TenantId $lab.tenantId -FederatedTokenFile $federated.tokenFile -Verbose
+        Get-AzStackHCIContext
+        Disconnect-AzStackHCI -PassThru
+    } | Out-Null
+    $supplied = ConvertTo-SecureString (Get-LabCiToken 'https://management.core.windows.net/') -AsPlainText -Force
+    $suppliedGraph = ConvertTo-SecureString (Get-LabCiToken $lab.graphEndpoint.TrimEnd('/')) -AsPlainText -Force
+    Invoke-Captured {
+        Connect-AzStackHCI -EnvironmentName $lab.environmentName -ArmAccessToken $supplied -GraphAccessToken $suppliedGraph -Verbose
+        Get-AzStackHCI @entry -Detailed -Verbose
+        Disconnect-AzStackHCI -PassThru
+    } | Out-Null
     $results = @($streams | Where-Object { $_.GetType().Namespace -eq 'Az.StackHCI.Models' })
     $seen = @(
         $streams | ForEach-Object { if ($_ -is [string] -or $_ -is [Management.Automation.InformationalRecord] -or $_ -is [Management.Automation.ErrorRecord]) { "$_" } else { $_ | ConvertTo-Json -Depth 6 -WarningAction SilentlyContinue } }
@@ -51,13 +65,15 @@ Describe 'Reliability: permissions' -Tag 'Reliability' {
     It 'ran every command to success' {
         @($results | Where-Object { $_.GetType().Name -in 'AzStackHCIRegistrationResult', 'AzStackHCIUnregistrationResult' } | ForEach-Object { "$($_.Result)" }) |
             Should -Be @('Success', 'Success', 'Success')
-        @($results | Where-Object { $_.GetType().Name -eq 'AzStackHCIClusterStatus' }).Count | Should -Be 1
+        @($results | Where-Object { $_.GetType().Name -eq 'AzStackHCIClusterStatus' }).Count | Should -Be 2
         # What the scan reads: verbose, the SDK's debug trace, the logs and both journals.
         $seen | Should -Match 'Signing in to'
         $seen | Should -Match 'Request \['
         $seen | Should -Match 'Register-AzStackHCI triggered'
         $seen | Should -Match '"service":"graph"'
         $seen | Should -Match '"command":"Set-AzureStackHCIRegistrationCertificate"'
+        $seen | Should -Match 'FederatedToken'
+        $seen | Should -Match 'AccessToken'
     }
 
     It 'documents exactly the ARM actions <_> needs' -ForEach @(

@@ -1,6 +1,5 @@
 using System;
-using System.Text;
-using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using Az.StackHCI.Core.Environments;
@@ -11,40 +10,23 @@ using Azure.Identity;
 
 namespace Az.StackHCI.Core.Identity
 {
-    /// <summary>A signed-in identity for one environment; the credential stays inside the engine.</summary>
-    public sealed class AzureSession
-    {
-        internal AzureSession(HciEnvironment environment, TokenCredential credential, string tenantId, string account, SdkRetryPolicy retries)
-        {
-            Environment = environment;
-            Credential = credential;
-            TenantId = tenantId;
-            Account = account;
-            Retries = retries;
-        }
-
-        public HciEnvironment Environment { get; }
-
-        public string TenantId { get; }
-
-        /// <summary>User principal name, or the application id of a service principal.</summary>
-        public string Account { get; }
-
-        internal TokenCredential Credential { get; }
-
-        /// <summary>The Azure SDK clients' retry policy, whose log the Graph client's retries share.</summary>
-        internal SdkRetryPolicy Retries { get; }
-    }
-
-    /// <summary>Turns a <see cref="SignInRequest"/> into an Azure.Identity credential and proves it with an ARM token.</summary>
+    /// <summary>
+    /// Signs in once per PowerShell session: a command reuses the session's sign-in of the same environment, tenant
+    /// and identity (<see cref="SignedInIdentities"/>), and signs in only when there is none.
+    /// </summary>
     public static class AzureSignIn
     {
+        // Advice the SDK gives developers, not admins.
+        private static readonly Regex SdkAdvice = new Regex(@"\s*(Retry settings can be adjusted in ClientOptions\.Retry[^.]*\.|See the troubleshooting guide for more information\.\s*\S+)", RegexOptions.CultureInvariant);
+
         /// <summary>
-        /// Signs in; with a subscription, in the tenant that owns it when no tenant is given (ARM's challenge), and a
-        /// token of another tenant is refused before anything is changed (SubscriptionInAnotherTenant).
+        /// Signs in, or reuses the session's sign-in; with a subscription, in the tenant that owns it when no tenant is
+        /// given (ARM's challenge), and a token of another tenant is refused before anything is changed
+        /// (SubscriptionInAnotherTenant).
         /// </summary>
         public static async Task<AzureSession> SignInAsync(HciEnvironment environment, SignInRequest request, IOperationReporter reporter, CancellationToken cancellationToken, string? subscriptionId = null)
         {
+            request = request.WithWorkloadIdentity(Environment.GetEnvironmentVariable);
             var retries = new SdkRetryPolicy(reporter.Verbose);
             var subscriptionTenant = string.IsNullOrEmpty(subscriptionId) || request.UseManagedIdentity
                 ? null
@@ -54,88 +36,122 @@ namespace Az.StackHCI.Core.Identity
                 request = request.WithTenant(subscriptionTenant);
             }
 
-            var credential = CreateCredential(environment, request, reporter, retries);
-            reporter.Verbose($"Signing in to {environment.ActiveDirectoryAuthority} for {environment.ResourceManagerScope}.");
-            AccessToken token;
-            try
+            SignedInIdentity identity;
+            using (CommandReporter.Use(reporter))
             {
-                token = await credential.GetTokenAsync(new TokenRequestContext(new[] { environment.ResourceManagerScope }, isCaeEnabled: true), cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is AuthenticationFailedException || ex is CredentialUnavailableException)
-            {
-                // The service's own words (AADSTS code and reason) are in the innermost exception.
-                var reason = ex.InnerException?.Message ?? ex.Message;
-                throw new HciException("AuthenticationFailed", HciErrorCategory.AuthenticationError, environment.ActiveDirectoryAuthority.AbsoluteUri,
-                    $"Sign-in to {environment.ActiveDirectoryAuthority} failed: {reason}", ex);
+                identity = !string.IsNullOrEmpty(request.ArmAccessToken)
+                    ? await SuppliedIdentityAsync(environment, request, retries, cancellationToken).ConfigureAwait(false)
+                    : await SessionIdentityAsync(environment, request, reporter, cancellationToken).ConfigureAwait(false);
             }
 
-            var claims = JwtClaims.Read(token.Token);
-            var tenant = claims.TenantId ?? request.TenantId ?? "";
-            var account = request.AccountId ?? claims.UserName ?? claims.AppId ?? claims.ObjectId ?? "";
-            if (subscriptionTenant is not null && tenant.Length > 0 && !string.Equals(tenant, subscriptionTenant, StringComparison.OrdinalIgnoreCase))
+            if (subscriptionTenant is not null && identity.TenantId.Length > 0 && !string.Equals(identity.TenantId, subscriptionTenant, StringComparison.OrdinalIgnoreCase))
             {
                 throw new HciException("SubscriptionInAnotherTenant", HciErrorCategory.InvalidArgument, subscriptionId,
-                    $"Subscription {subscriptionId} belongs to tenant {subscriptionTenant}, but {account} is signed in to tenant {tenant}. Nothing was changed. " +
+                    $"Subscription {subscriptionId} belongs to tenant {subscriptionTenant}, but {identity.Account} is signed in to tenant {identity.TenantId}. Nothing was changed. " +
                     $"Sign in to tenant {subscriptionTenant}: give -TenantId {subscriptionTenant}, or leave -TenantId out to let the module find it, or bring a token that tenant issued.");
             }
 
-            reporter.Verbose($"Signed in as {account} in tenant {tenant}.");
-            return new AzureSession(environment, credential, tenant, account, retries);
+            return new AzureSession(identity, retries, reporter);
         }
 
         /// <summary>Refuses supplied tokens that are expired or for the wrong service (throws HciException).</summary>
         public static void CheckSuppliedTokens(HciEnvironment environment, SignInRequest request) =>
             _ = new SuppliedTokens(environment, request.ArmAccessToken!, request.GraphAccessToken, DateTimeOffset.UtcNow);
 
-        internal static TokenCredential CreateCredential(HciEnvironment environment, SignInRequest request, IOperationReporter reporter, SdkRetryPolicy retries)
+        /// <summary>
+        /// Who the supplied tokens belong to. A command uses them for itself; Connect-AzStackHCI keeps them for the
+        /// session, until they expire (they cannot be refreshed).
+        /// </summary>
+        private static async Task<SignedInIdentity> SuppliedIdentityAsync(HciEnvironment environment, SignInRequest request, SdkRetryPolicy retries, CancellationToken cancellationToken)
         {
-            T Configure<T>(T options) where T : TokenCredentialOptions
+            var identity = await ProveAsync(environment, request, Credentials.Create(environment, request, CommandReporter.Current!, retries), Credentials.IdentityKey(request), cancellationToken).ConfigureAwait(false);
+            if (request.Fresh)
             {
-                options.AuthorityHost = environment.ActiveDirectoryAuthority;
-                return retries.Apply(options);
+                SignedInIdentities.Remember(identity);
             }
 
-            // Instance discovery asks the public cloud about the authority; custom clouds are not known there.
-            var noDiscovery = !environment.IsBuiltIn;
-            if (!string.IsNullOrEmpty(request.ArmAccessToken))
-            {
-                return new SuppliedTokens(environment, request.ArmAccessToken!, request.GraphAccessToken, DateTimeOffset.UtcNow);
-            }
-
-            if (request.UseManagedIdentity)
-            {
-                var id = string.IsNullOrEmpty(request.ClientId) ? ManagedIdentityId.SystemAssigned : ManagedIdentityId.FromUserAssignedClientId(request.ClientId);
-                return new ManagedIdentityCredential(Configure(new ManagedIdentityCredentialOptions(id)));
-            }
-
-            if (!string.IsNullOrEmpty(request.ClientId) && !string.IsNullOrEmpty(request.ClientSecret))
-            {
-                return new ClientSecretCredential(RequireTenant(request), request.ClientId, request.ClientSecret,
-                    Configure(new ClientSecretCredentialOptions { DisableInstanceDiscovery = noDiscovery }));
-            }
-
-            if (!string.IsNullOrEmpty(request.ClientId) && !string.IsNullOrEmpty(request.CertificatePath))
-            {
-                return new ClientCertificateCredential(RequireTenant(request), request.ClientId, request.CertificatePath,
-                    Configure(new ClientCertificateCredentialOptions { DisableInstanceDiscovery = noDiscovery, SendCertificateChain = false }));
-            }
-
-            return new DeviceCodeCredential(Configure(new DeviceCodeCredentialOptions
-            {
-                TenantId = request.TenantId,
-                DisableInstanceDiscovery = noDiscovery,
-                DeviceCodeCallback = (info, _) =>
-                {
-                    reporter.Warning(info.Message);
-                    return Task.CompletedTask;
-                },
-            }));
+            return identity;
         }
 
-        private static string RequireTenant(SignInRequest request) =>
-            string.IsNullOrEmpty(request.TenantId)
-                ? throw new HciException("TenantIdRequired", HciErrorCategory.InvalidArgument, "TenantId",
-                    "A service principal signs in to one tenant: give -TenantId.")
-                : request.TenantId!;
+        /// <summary>The session's sign-in for this request, or a new one kept for the session.</summary>
+        private static async Task<SignedInIdentity> SessionIdentityAsync(HciEnvironment environment, SignInRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
+        {
+            var key = Credentials.IdentityKey(request);
+            var wanted = request.NamesIdentity ? key : null;
+            if (!request.Fresh && SignedInIdentities.Find(environment, wanted, request.TenantId) is SignedInIdentity known)
+            {
+                return Reused(known, reporter);
+            }
+
+            await SignedInIdentities.SigningIn.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                // Another command of this session may have signed in while this one waited.
+                if (!request.Fresh && SignedInIdentities.Find(environment, wanted, request.TenantId) is SignedInIdentity signedIn)
+                {
+                    return Reused(signedIn, reporter);
+                }
+
+                var identity = await ProveAsync(environment, request, Credentials.Create(environment, request, reporter, SdkRetryPolicy.ForSessionCredential()), key, cancellationToken).ConfigureAwait(false);
+                SignedInIdentities.Remember(identity);
+                return identity;
+            }
+            finally
+            {
+                SignedInIdentities.SigningIn.Release();
+            }
+        }
+
+        private static SignedInIdentity Reused(SignedInIdentity identity, IOperationReporter reporter)
+        {
+            reporter.Verbose($"Using this session's sign-in: {identity.Account} in tenant {identity.TenantId} ({identity.Method}, since {identity.SignedInAt:u}).");
+            return identity;
+        }
+
+        /// <summary>Signs in by getting an ARM token: who signed in, in which tenant, comes from it.</summary>
+        private static async Task<SignedInIdentity> ProveAsync(HciEnvironment environment, SignInRequest request, (TokenCredential Credential, SignInMethod Method) credential, string key, CancellationToken cancellationToken)
+        {
+            var reporter = CommandReporter.Current!;
+            reporter.Verbose($"Signing in to {environment.ActiveDirectoryAuthority} for {environment.ResourceManagerScope} ({credential.Method}).");
+            var context = new TokenRequestContext(new[] { environment.ResourceManagerScope }, isCaeEnabled: true);
+            AccessToken token;
+            try
+            {
+                // A user's sign-in yields an authentication record, kept with the credential so later tokens are silent.
+                _ = credential.Credential switch
+                {
+                    InteractiveBrowserCredential browser => await browser.AuthenticateAsync(context, cancellationToken).ConfigureAwait(false),
+                    DeviceCodeCredential deviceCode => await deviceCode.AuthenticateAsync(context, cancellationToken).ConfigureAwait(false),
+                    _ => null,
+                };
+                token = await credential.Credential.GetTokenAsync(context, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is AuthenticationFailedException || ex is CredentialUnavailableException)
+            {
+                throw Failed(environment, ex);
+            }
+
+            var claims = JwtClaims.Read(token.Token);
+            var tenant = claims.TenantId ?? request.TenantId ?? "";
+            var account = request.AccountId ?? claims.UserName ?? claims.AppId ?? claims.ObjectId ?? "";
+            reporter.Verbose($"Signed in as {account} in tenant {tenant}.");
+            return new SignedInIdentity(environment, credential.Credential, tenant, account, credential.Method, key);
+        }
+
+        /// <summary>A failed sign-in in the admin's words: the network failure, or Entra ID's own reason and what its code means.</summary>
+        private static HciException Failed(HciEnvironment environment, Exception ex)
+        {
+            var authority = environment.ActiveDirectoryAuthority;
+            if (NetworkFailures.Describe(ex, authority.Host) is HciException network)
+            {
+                return new HciException(network.ErrorId, network.Category, network.Target, $"Sign-in to {authority} failed. {network.Message}", ex);
+            }
+
+            // The service's own words (AADSTS code and reason) are in the innermost exception.
+            var reason = SdkAdvice.Replace(ex.InnerException?.Message ?? ex.Message, "").Trim();
+            var meaning = EntraErrorCodes.Explain(reason);
+            return new HciException("AuthenticationFailed", HciErrorCategory.AuthenticationError, authority.AbsoluteUri,
+                $"Sign-in to {authority} failed: {reason}" + (meaning is null ? "" : $" {meaning}"), ex);
+        }
     }
 }

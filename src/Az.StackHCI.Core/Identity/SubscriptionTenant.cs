@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using Az.StackHCI.Core.Environments;
+using Az.StackHCI.Core.Operations;
 using Az.StackHCI.Core.Resilience;
 using Azure;
 using Azure.Core;
@@ -34,6 +35,11 @@ namespace Az.StackHCI.Core.Identity
             try
             {
                 await pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException ex) when (NetworkFailures.Describe(ex, environment.ResourceManagerEndpoint.Host) is HciException unreachable)
+            {
+                // Nothing in Azure can be reached if its Resource Manager cannot; say so now rather than after a sign-in.
+                throw unreachable;
             }
             catch (RequestFailedException ex)
             {

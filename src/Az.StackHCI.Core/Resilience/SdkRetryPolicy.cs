@@ -1,5 +1,6 @@
 using System;
 using System.Threading.Tasks;
+using Az.StackHCI.Core.Operations;
 using Azure.Core;
 using Azure.Core.Pipeline;
 
@@ -29,6 +30,12 @@ namespace Az.StackHCI.Core.Resilience
         /// <summary>Where retries are reported (the run's verbose stream and log file).</summary>
         public Action<string> Log { get; }
 
+        /// <summary>
+        /// The policy of a credential kept for the PowerShell session: it reports to whichever command is asking for
+        /// a token (<see cref="CommandReporter"/>), since the command that created it may have ended.
+        /// </summary>
+        public static SdkRetryPolicy ForSessionCredential() => new SdkRetryPolicy(message => CommandReporter.Current?.Verbose(message));
+
         /// <summary>Uses this policy and the attempt timeout for a client.</summary>
         public T Apply<T>(T options) where T : ClientOptions
         {
@@ -37,11 +44,12 @@ namespace Az.StackHCI.Core.Resilience
             return options;
         }
 
+        // A name that does not resolve will not resolve a second later: the admin hears about it at once.
         protected override bool ShouldRetry(HttpMessage message, Exception? exception) =>
-            Logged(message, exception, base.ShouldRetry(message, exception));
+            !NetworkFailures.IsNameResolution(exception) && Logged(message, exception, base.ShouldRetry(message, exception));
 
         protected override async ValueTask<bool> ShouldRetryAsync(HttpMessage message, Exception? exception) =>
-            Logged(message, exception, await base.ShouldRetryAsync(message, exception).ConfigureAwait(false));
+            !NetworkFailures.IsNameResolution(exception) && Logged(message, exception, await base.ShouldRetryAsync(message, exception).ConfigureAwait(false));
 
         private bool Logged(HttpMessage message, Exception? exception, bool retry)
         {

@@ -50,9 +50,13 @@ namespace Az.StackHCI.Core.Workflows
                 ?? throw new HciException("EnvironmentNotFound", HciErrorCategory.ObjectNotFound, name,
                     $"There is no environment named '{name}'. Run Get-AzStackHCIEnvironment to list them, or add a custom one with Add-AzStackHCIEnvironment.");
 
-        /// <summary>Supplied tokens come in pairs (ARM and Graph) and are refused now when expired or meant for another cloud.</summary>
+        /// <summary>
+        /// Supplied tokens come in pairs (ARM and Graph) and are refused now when expired or meant for another cloud; a
+        /// workload identity lacking its variables is refused now too.
+        /// </summary>
         public static void SignIn(HciEnvironment environment, SignInRequest signIn, string graphPurpose)
         {
+            _ = signIn.WithWorkloadIdentity(System.Environment.GetEnvironmentVariable);
             if (signIn.ArmAccessToken is null)
             {
                 return;

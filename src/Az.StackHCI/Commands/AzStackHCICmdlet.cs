@@ -25,6 +25,10 @@ namespace Az.StackHCI.Commands
             GC.SuppressFinalize(this);
         }
 
+        /// <summary>Refuses a combination of parameters before anything is contacted.</summary>
+        protected void Refuse(string errorId, string target, string message) =>
+            ThrowTerminatingError(new ErrorRecord(new PSArgumentException(message), errorId, ErrorCategory.InvalidArgument, target));
+
         protected override void StopProcessing()
         {
             try
@@ -86,6 +90,11 @@ namespace Az.StackHCI.Commands
             catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
             {
                 throw new PipelineStoppedException();
+            }
+            catch (Exception ex) when (!(ex is HciException) && NetworkFailures.Describe(ex) is HciException unreachable)
+            {
+                // A call that got no answer, wherever in the engine: the host and what failed, not the SDK's advice.
+                throw unreachable;
             }
             finally
             {

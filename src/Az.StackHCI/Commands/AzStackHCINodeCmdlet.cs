@@ -48,10 +48,6 @@ namespace Az.StackHCI.Commands
             ? ((SwitchParameter)whatIf).IsPresent
             : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
 
-        /// <summary>Refuses a combination of parameters before anything is contacted.</summary>
-        protected void Refuse(string errorId, string target, string message) =>
-            ThrowTerminatingError(new ErrorRecord(new PSArgumentException(message), errorId, ErrorCategory.InvalidArgument, target));
-
         /// <summary>-Credential is for WinRM; -UserName and -KeyFilePath are for SSH.</summary>
         protected void CheckRemotingParameters(PSCredential? credential)
         {

@@ -1,18 +1,19 @@
-using System.Linq;
 using System.Management.Automation;
 using Az.StackHCI.Core.Identity;
 
 namespace Az.StackHCI.Commands
 {
     /// <summary>
-    /// The sign-in parameters the cloud-facing commands share. -TenantId, -ArmAccessToken and -AccountId are
-    /// declared by each command, where Microsoft's module gives them positions.
+    /// The sign-in parameters the cloud-facing cluster commands share. -TenantId, -ArmAccessToken and -AccountId are
+    /// declared by each command, where Microsoft's module gives them positions. Connect-AzStackHCI declares the same
+    /// parameters without the node ones; both go through <see cref="SignInParameters"/>.
     /// </summary>
     public abstract class AzStackHCISignInCmdlet : AzStackHCINodeCmdlet
     {
         /// <summary>A Microsoft Graph token to go with -ArmAccessToken (the cluster's applications are managed through Graph).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [SecureStringToken]
         public string? GraphAccessToken { get; set; }
 
         [Parameter]
@@ -23,7 +24,7 @@ namespace Az.StackHCI.Commands
         [Credential]
         public PSCredential? ServicePrincipalCredential { get; set; }
 
-        /// <summary>Application id of a service principal that signs in with -ServicePrincipalCertificatePath.</summary>
+        /// <summary>Application id of a service principal that signs in with -ServicePrincipalCertificatePath or -FederatedTokenFile.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? ServicePrincipalId { get; set; }
@@ -33,41 +34,37 @@ namespace Az.StackHCI.Commands
         [ValidateNotNullOrEmpty]
         public string? ServicePrincipalCertificatePath { get; set; }
 
-        /// <summary>True when any way of signing in was chosen explicitly.</summary>
-        protected bool SignInRequested(string? armAccessToken) =>
-            UseDeviceAuthentication || armAccessToken is not null || ServicePrincipalCredential is not null || ServicePrincipalId is not null;
+        /// <summary>A file with an OIDC token from an issuer the application trusts (workload identity federation, as in CI).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? FederatedTokenFile { get; set; }
+
+        /// <summary>Federated sign-in with AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE for what is not given.</summary>
+        [Parameter]
+        public SwitchParameter UseWorkloadIdentity { get; set; }
+
+        /// <summary>True when any way of signing in was named.</summary>
+        protected bool SignInRequested(string? armAccessToken) => Parameters(null, armAccessToken, null).NamesIdentity;
 
         /// <summary>Combinations no single parameter set can express; refused before anything is contacted.</summary>
-        protected void CheckSignInParameters(string? tenantId, string? armAccessToken)
-        {
-            var signIns = new[] { armAccessToken is not null, ServicePrincipalCredential is not null, ServicePrincipalId is not null || ServicePrincipalCertificatePath is not null }.Count(x => x);
-            if (signIns > 1 || (UseDeviceAuthentication && signIns > 0))
-            {
-                Refuse("ConflictingSignInParameters", "UseDeviceAuthentication",
-                    "Choose one way to sign in: device code (-UseDeviceAuthentication, the default), -ArmAccessToken with -GraphAccessToken, -ServicePrincipalCredential, or -ServicePrincipalId with -ServicePrincipalCertificatePath.");
-            }
+        protected void CheckSignInParameters(string? tenantId, string? armAccessToken) =>
+            Parameters(tenantId, armAccessToken, null).Check(Refuse);
 
-            if ((ServicePrincipalId is null) != (ServicePrincipalCertificatePath is null))
-            {
-                Refuse("IncompleteServicePrincipalCertificate", ServicePrincipalId is null ? "ServicePrincipalId" : "ServicePrincipalCertificatePath",
-                    "A service principal signing in with a certificate needs both -ServicePrincipalId and -ServicePrincipalCertificatePath.");
-            }
+        protected SignInRequest SignIn(string? tenantId, string? armAccessToken, string? accountId) =>
+            Parameters(tenantId, armAccessToken, accountId).ToRequest(SessionState.Path.GetUnresolvedProviderPathFromPSPath);
 
-            if ((ServicePrincipalCredential is not null || ServicePrincipalId is not null) && tenantId is null)
-            {
-                Refuse("TenantIdRequired", "TenantId", "A service principal signs in to one tenant: give -TenantId.");
-            }
-        }
-
-        protected SignInRequest SignIn(string? tenantId, string? armAccessToken, string? accountId) => new SignInRequest
+        private SignInParameters Parameters(string? tenantId, string? armAccessToken, string? accountId) => new SignInParameters
         {
             TenantId = tenantId,
             ArmAccessToken = armAccessToken,
             GraphAccessToken = GraphAccessToken,
             AccountId = accountId,
-            ClientId = ServicePrincipalCredential?.UserName ?? ServicePrincipalId,
-            ClientSecret = ServicePrincipalCredential?.GetNetworkCredential().Password,
-            CertificatePath = ServicePrincipalCertificatePath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ServicePrincipalCertificatePath),
+            UseDeviceAuthentication = UseDeviceAuthentication,
+            ServicePrincipalCredential = ServicePrincipalCredential,
+            ServicePrincipalId = ServicePrincipalId,
+            ServicePrincipalCertificatePath = ServicePrincipalCertificatePath,
+            FederatedTokenFile = FederatedTokenFile,
+            UseWorkloadIdentity = UseWorkloadIdentity,
         };
     }
 }

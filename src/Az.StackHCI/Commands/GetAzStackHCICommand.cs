@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Management.Automation;
 using Az.StackHCI.Completers;
+using Az.StackHCI.Core.Identity;
 using Az.StackHCI.Core.Workflows.Status;
 using Az.StackHCI.Models;
 
@@ -32,6 +33,7 @@ namespace Az.StackHCI.Commands
 
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [SecureStringToken]
         public string? ArmAccessToken { get; set; }
 
         [Parameter]
@@ -56,7 +58,8 @@ namespace Az.StackHCI.Commands
                 ComputerName = ComputerName,
                 EnvironmentName = EnvironmentName,
                 ThrottleLimit = ThrottleLimit,
-                SignIn = SignInRequested(ArmAccessToken) ? SignIn(TenantId, ArmAccessToken, AccountId) : null,
+                // Signed in (here or earlier in the session), the cloud's side is read too; otherwise only the nodes are.
+                SignIn = SignInRequested(ArmAccessToken) || UseDeviceAuthentication || SignedInIdentities.List(EnvironmentName).Count > 0 ? SignIn(TenantId, ArmAccessToken, AccountId) : null,
             };
 
             using var connector = NewConnector(Credential);

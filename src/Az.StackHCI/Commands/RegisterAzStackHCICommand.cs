@@ -41,6 +41,7 @@ namespace Az.StackHCI.Commands
 
         [Parameter(Position = 6)]
         [ValidateNotNullOrEmpty]
+        [SecureStringToken]
         public string? ArmAccessToken { get; set; }
 
         [Parameter(Position = 7)]

@@ -36,6 +36,7 @@ namespace Az.StackHCI.Commands
 
         [Parameter(Position = 4)]
         [ValidateNotNullOrEmpty]
+        [SecureStringToken]
         public string? ArmAccessToken { get; set; }
 
         [Parameter(Position = 5)]
