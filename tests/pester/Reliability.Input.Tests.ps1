@@ -15,7 +15,9 @@ BeforeDiscovery {
         @{ Command = 'Register'; Case = 'a region Azure Stack HCI is not in'; Parameters = @{ Region = 'Atlantis' }; ErrorId = 'RegionNotSupported' }
         @{ Command = 'Register'; Case = 'an unreachable computer'; Parameters = @{ ComputerName = 'no-such-node' }; ErrorId = 'NodeUnreachable' }
         @{ Command = 'Register'; Case = 'a throttle limit of 0'; Parameters = @{ ThrottleLimit = 0 }; ErrorId = 'ParameterArgumentValidationError' }
-        @{ Command = 'Register'; Case = 'half a service principal certificate'; Parameters = @{ ServicePrincipalId = '00000000-0000-0000-0000-000000000001' }; ErrorId = 'IncompleteServicePrincipalCertificate' }
+        @{ Command = 'Register'; Case = 'a service principal id without a certificate or token file'; Parameters = @{ ServicePrincipalId = '00000000-0000-0000-0000-000000000001' }; ErrorId = 'IncompleteServicePrincipal' }
+        @{ Command = 'Register'; Case = 'half a service principal certificate'; Parameters = @{ ServicePrincipalCertificatePath = '/tmp/no-such.pem' }; ErrorId = 'IncompleteServicePrincipalCertificate' }
+        @{ Command = 'Register'; Case = 'a federated token file without its application'; Parameters = @{ FederatedTokenFile = '/tmp/no-such.jwt'; TenantId = 'LAB-TENANT' }; ErrorId = 'IncompleteFederatedSignIn' }
         @{ Command = 'Register'; Case = 'a service principal without tenant'; Parameters = @{ ServicePrincipalCredential = (& $credential 'app') }; ErrorId = 'TenantIdRequired' }
         @{ Command = 'Register'; Case = 'a secret credential for an application that does not exist'; Parameters = @{ ServicePrincipalCredential = (& $credential '7d3c8f0e-1111-4222-8333-944455556666'); TenantId = 'LAB-TENANT' }; ErrorId = 'AuthenticationFailed' }
         @{ Command = 'Register'; Case = 'a WinRM credential for SSH'; Parameters = @{ Transport = 'SSH'; Credential = (& $credential 'root') }; ErrorId = 'CredentialNotForSsh' }

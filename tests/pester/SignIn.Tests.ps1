@@ -45,7 +45,7 @@ Describe 'One sign-in per PowerShell session' {
 
         $shown = Get-AzStackHCIContext
         $shown.Account | Should -Be $lab.users.admin.userName
-        ($shown | Format-Table | Out-String) | Should -Match 'DeviceCode'
+        ($shown | Format-Table | Out-String -Width 200) | Should -Match 'DeviceCode'
 
         $verbose = Register-AzStackHCI -SubscriptionId $lab.subscriptionId -EnvironmentName $lab.environmentName -ComputerName $cluster.nodes[0] -Region eastus `
             -EnableAzureArcServer:$false -LogsDirectory $TestDrive -WarningAction SilentlyContinue -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
@@ -103,7 +103,8 @@ Describe 'One sign-in per PowerShell session' {
         Connect-AzStackHCI -EnvironmentName $lab.environmentName -WarningAction SilentlyContinue | Out-Null
         $secret = ConvertTo-SecureString $lab.servicePrincipals.ci.secret -AsPlainText -Force
         $ci = [pscredential]::new($lab.servicePrincipals.ci.appId, $secret)
-        Get-AzStackHCI -ComputerName $cluster.nodes[0] -EnvironmentName $lab.environmentName -ServicePrincipalCredential $ci -TenantId $lab.tenantId -WarningAction SilentlyContinue | Out-Null
+        Register-AzStackHCI -SubscriptionId $lab.subscriptionId -EnvironmentName $lab.environmentName -ComputerName $cluster.nodes[0] -Region eastus -ServicePrincipalCredential $ci `
+            -TenantId $lab.tenantId -EnableAzureArcServer:$false -LogsDirectory $TestDrive -WarningAction SilentlyContinue -WhatIf | Out-Null
 
         (Get-AzStackHCIContext).Account | Sort-Object | Should -Be @($lab.servicePrincipals.ci.appId, $lab.users.admin.userName | Sort-Object)
         (Get-DeviceCodeSignIns).Count | Should -Be 1

@@ -76,5 +76,13 @@ namespace Az.StackHCI.Core.Identity
         public string IdentityKey { get; }
 
         public DateTimeOffset SignedInAt { get; }
+
+        public bool IsUser { get; set; }
+
+        /// <summary>The tenant as the request named it (a domain, say), so a later request naming it the same way finds this sign-in.</summary>
+        public string? RequestedTenant { get; set; }
+
+        /// <summary>When brought tokens expire; null for a credential that refreshes its tokens.</summary>
+        public DateTimeOffset? ExpiresOn { get; set; }
     }
 }

@@ -36,19 +36,23 @@ namespace Az.StackHCI.Core.Identity
                 request = request.WithTenant(subscriptionTenant);
             }
 
+            // A sign-in to another tenant than the subscription's is refused before the session keeps it.
+            void RequireSubscriptionTenant(SignedInIdentity signedIn)
+            {
+                if (subscriptionTenant is not null && signedIn.TenantId.Length > 0 && !string.Equals(signedIn.TenantId, subscriptionTenant, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new HciException("SubscriptionInAnotherTenant", HciErrorCategory.InvalidArgument, subscriptionId,
+                        $"Subscription {subscriptionId} belongs to tenant {subscriptionTenant}, but {signedIn.Account} is signed in to tenant {signedIn.TenantId}. Nothing was changed. " +
+                        $"Sign in to tenant {subscriptionTenant}: give -TenantId {subscriptionTenant}, or leave -TenantId out to let the module find it, or bring a token that tenant issued.");
+                }
+            }
+
             SignedInIdentity identity;
             using (CommandReporter.Use(reporter))
             {
                 identity = !string.IsNullOrEmpty(request.ArmAccessToken)
-                    ? await SuppliedIdentityAsync(environment, request, retries, cancellationToken).ConfigureAwait(false)
-                    : await SessionIdentityAsync(environment, request, reporter, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (subscriptionTenant is not null && identity.TenantId.Length > 0 && !string.Equals(identity.TenantId, subscriptionTenant, StringComparison.OrdinalIgnoreCase))
-            {
-                throw new HciException("SubscriptionInAnotherTenant", HciErrorCategory.InvalidArgument, subscriptionId,
-                    $"Subscription {subscriptionId} belongs to tenant {subscriptionTenant}, but {identity.Account} is signed in to tenant {identity.TenantId}. Nothing was changed. " +
-                    $"Sign in to tenant {subscriptionTenant}: give -TenantId {subscriptionTenant}, or leave -TenantId out to let the module find it, or bring a token that tenant issued.");
+                    ? await SuppliedIdentityAsync(environment, request, retries, RequireSubscriptionTenant, cancellationToken).ConfigureAwait(false)
+                    : await SessionIdentityAsync(environment, request, reporter, RequireSubscriptionTenant, cancellationToken).ConfigureAwait(false);
             }
 
             return new AzureSession(identity, retries, reporter);
@@ -62,9 +66,10 @@ namespace Az.StackHCI.Core.Identity
         /// Who the supplied tokens belong to. A command uses them for itself; Connect-AzStackHCI keeps them for the
         /// session, until they expire (they cannot be refreshed).
         /// </summary>
-        private static async Task<SignedInIdentity> SuppliedIdentityAsync(HciEnvironment environment, SignInRequest request, SdkRetryPolicy retries, CancellationToken cancellationToken)
+        private static async Task<SignedInIdentity> SuppliedIdentityAsync(HciEnvironment environment, SignInRequest request, SdkRetryPolicy retries, Action<SignedInIdentity> accept, CancellationToken cancellationToken)
         {
             var identity = await ProveAsync(environment, request, Credentials.Create(environment, request, CommandReporter.Current!, retries), Credentials.IdentityKey(request), cancellationToken).ConfigureAwait(false);
+            accept(identity);
             if (request.Fresh)
             {
                 SignedInIdentities.Remember(identity);
@@ -74,12 +79,13 @@ namespace Az.StackHCI.Core.Identity
         }
 
         /// <summary>The session's sign-in for this request, or a new one kept for the session.</summary>
-        private static async Task<SignedInIdentity> SessionIdentityAsync(HciEnvironment environment, SignInRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
+        private static async Task<SignedInIdentity> SessionIdentityAsync(HciEnvironment environment, SignInRequest request, IOperationReporter reporter, Action<SignedInIdentity> accept, CancellationToken cancellationToken)
         {
             var key = Credentials.IdentityKey(request);
             var wanted = request.NamesIdentity ? key : null;
             if (!request.Fresh && SignedInIdentities.Find(environment, wanted, request.TenantId) is SignedInIdentity known)
             {
+                accept(known);
                 return Reused(known, reporter);
             }
 
@@ -89,10 +95,12 @@ namespace Az.StackHCI.Core.Identity
                 // Another command of this session may have signed in while this one waited.
                 if (!request.Fresh && SignedInIdentities.Find(environment, wanted, request.TenantId) is SignedInIdentity signedIn)
                 {
+                    accept(signedIn);
                     return Reused(signedIn, reporter);
                 }
 
                 var identity = await ProveAsync(environment, request, Credentials.Create(environment, request, reporter, SdkRetryPolicy.ForSessionCredential()), key, cancellationToken).ConfigureAwait(false);
+                accept(identity);
                 SignedInIdentities.Remember(identity);
                 return identity;
             }
@@ -104,6 +112,14 @@ namespace Az.StackHCI.Core.Identity
 
         private static SignedInIdentity Reused(SignedInIdentity identity, IOperationReporter reporter)
         {
+            if (identity.ExpiresOn is DateTimeOffset expires && expires <= DateTimeOffset.UtcNow)
+            {
+                // Tokens given to Connect-AzStackHCI cannot be refreshed: say so rather than send them.
+                SignedInIdentities.Forget(identity);
+                throw new HciException("AccessTokenExpired", HciErrorCategory.AuthenticationError, "ArmAccessToken",
+                    $"The tokens given to Connect-AzStackHCI for {identity.Account} expired at {expires:u}. Get new ones and run Connect-AzStackHCI again, or sign in another way.");
+            }
+
             reporter.Verbose($"Using this session's sign-in: {identity.Account} in tenant {identity.TenantId} ({identity.Method}, since {identity.SignedInAt:u}).");
             return identity;
         }
@@ -135,7 +151,13 @@ namespace Az.StackHCI.Core.Identity
             var tenant = claims.TenantId ?? request.TenantId ?? "";
             var account = request.AccountId ?? claims.UserName ?? claims.AppId ?? claims.ObjectId ?? "";
             reporter.Verbose($"Signed in as {account} in tenant {tenant}.");
-            return new SignedInIdentity(environment, credential.Credential, tenant, account, credential.Method, key);
+            return new SignedInIdentity(environment, credential.Credential, tenant, account, credential.Method, key)
+            {
+                // A user, also when the tokens were brought: a user's token names the user.
+                IsUser = credential.Method == SignInMethod.Browser || credential.Method == SignInMethod.DeviceCode || (credential.Method == SignInMethod.AccessToken && claims.UserName is not null),
+                RequestedTenant = request.TenantId,
+                ExpiresOn = credential.Method == SignInMethod.AccessToken ? token.ExpiresOn : (DateTimeOffset?)null,
+            };
         }
 
         /// <summary>A failed sign-in in the admin's words: the network failure, or Entra ID's own reason and what its code means.</summary>

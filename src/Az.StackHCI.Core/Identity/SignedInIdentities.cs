@@ -16,6 +16,7 @@ namespace Az.StackHCI.Core.Identity
             TenantId = identity.TenantId;
             Method = identity.Method;
             SignedInAt = identity.SignedInAt;
+            IsUser = identity.IsUser;
         }
 
         public string EnvironmentName { get; }
@@ -27,6 +28,9 @@ namespace Az.StackHCI.Core.Identity
         public SignInMethod Method { get; }
 
         public DateTimeOffset SignedInAt { get; }
+
+        /// <summary>A user, not an application signing in as itself.</summary>
+        public bool IsUser { get; }
     }
 
     /// <summary>
@@ -74,7 +78,15 @@ namespace Az.StackHCI.Core.Identity
                 return Remembered.LastOrDefault(i =>
                     Same(i.Environment.Name, environment.Name) && i.Environment.ActiveDirectoryAuthority == environment.ActiveDirectoryAuthority
                     && (identityKey is null || i.IdentityKey == identityKey)
-                    && (string.IsNullOrEmpty(tenantId) || Same(i.TenantId, tenantId!)));
+                    && (string.IsNullOrEmpty(tenantId) || Same(i.TenantId, tenantId!) || (i.RequestedTenant is string named && Same(named, tenantId!))));
+            }
+        }
+
+        internal static void Forget(SignedInIdentity identity)
+        {
+            lock (Gate)
+            {
+                Remembered.Remove(identity);
             }
         }
 

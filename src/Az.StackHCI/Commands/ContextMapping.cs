@@ -11,7 +11,7 @@ namespace Az.StackHCI.Commands
             TenantId = c.TenantId,
             EnvironmentName = c.EnvironmentName,
             SignInMethod = c.Method.ToString(),
-            AccountType = c.Method == SignInMethod.Browser || c.Method == SignInMethod.DeviceCode ? "User" : "ServicePrincipal",
+            AccountType = c.IsUser ? "User" : "ServicePrincipal",
             SignedInAt = c.SignedInAt,
         };
     }

@@ -12,26 +12,14 @@ namespace Az.StackHCI.Lab.Tokens;
 internal sealed class FederationIssuer
 {
     public const string PathPrefix = "/federation";
-    private readonly RSA _key;
+    private readonly SigningKey _signing;
 
     public FederationIssuer(string root)
     {
-        var path = Path.Combine(root, "federation-signing-key.pem");
-        _key = RSA.Create();
-        if (File.Exists(path))
-        {
-            _key.ImportFromPem(File.ReadAllText(path));
-        }
-        else
-        {
-            _key.KeySize = 2048;
-            File.WriteAllText(path, _key.ExportPkcs8PrivateKeyPem());
-        }
-
-        KeyId = Jwt.Encode(SHA256.HashData(_key.ExportSubjectPublicKeyInfo())).Substring(0, 16);
+        _signing = new SigningKey(Path.Combine(root, "federation-signing-key.pem"));
     }
 
-    public string KeyId { get; }
+    public string KeyId => _signing.KeyId;
 
     /// <summary>The issuer URL (no trailing slash, as GitHub's https://token.actions.githubusercontent.com).</summary>
     public static string IssuerFor(Uri authority) => authority.AbsoluteUri.TrimEnd('/') + PathPrefix;
@@ -47,18 +35,7 @@ internal sealed class FederationIssuer
         ["scopes_supported"] = new JsonArray("openid"),
     };
 
-    public JsonObject PublicJwks()
-    {
-        var parameters = _key.ExportParameters(false);
-        return new JsonObject
-        {
-            ["keys"] = new JsonArray(new JsonObject
-            {
-                ["kty"] = "RSA", ["use"] = "sig", ["alg"] = "RS256", ["kid"] = KeyId,
-                ["n"] = Jwt.Encode(parameters.Modulus!), ["e"] = Jwt.Encode(parameters.Exponent!),
-            }),
-        };
-    }
+    public JsonObject PublicJwks() => _signing.PublicJwks(withAlgorithm: true);
 
     public string Issue(string issuer, string subject, string audience, DateTimeOffset now, int lifetimeSeconds, int notBeforeOffsetSeconds)
     {
@@ -73,7 +50,7 @@ internal sealed class FederationIssuer
             ["nbf"] = notBefore.ToUnixTimeSeconds(),
             ["exp"] = notBefore.AddSeconds(lifetimeSeconds).ToUnixTimeSeconds(),
         };
-        return Jwt.Sign(new JsonObject { ["typ"] = "JWT", ["alg"] = "RS256", ["kid"] = KeyId }, payload, _key);
+        return Jwt.Sign(new JsonObject { ["typ"] = "JWT", ["alg"] = "RS256", ["kid"] = KeyId }, payload, _signing.Key);
     }
 
     /// <summary>
@@ -87,7 +64,7 @@ internal sealed class FederationIssuer
             return false;
         }
 
-        return jwt.HeaderString("alg") == "RS256" && _key.VerifyData(jwt.SigningInput, jwt.Signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+        return jwt.HeaderString("alg") == "RS256" && _signing.Key.VerifyData(jwt.SigningInput, jwt.Signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
             ? null
             : true;
     }

@@ -13,40 +13,16 @@ internal sealed record TokenPrincipal(string ObjectId, string TenantId, string A
 internal sealed class TokenService
 {
     public const int LifetimeSeconds = 3600;
-    private readonly RSA _key;
-    private readonly string _keyId;
+    private readonly SigningKey _signing;
 
     public TokenService(string root)
     {
-        var path = Path.Combine(root, "token-signing-key.pem");
-        _key = RSA.Create();
-        if (File.Exists(path))
-        {
-            _key.ImportFromPem(File.ReadAllText(path));
-        }
-        else
-        {
-            _key.KeySize = 2048;
-            File.WriteAllText(path, _key.ExportPkcs8PrivateKeyPem());
-        }
-
-        _keyId = Jwt.Encode(SHA256.HashData(_key.ExportSubjectPublicKeyInfo())).Substring(0, 16);
+        _signing = new SigningKey(Path.Combine(root, "token-signing-key.pem"));
     }
 
     public static string Issuer(string tenantId) => $"https://sts.windows.net/{tenantId}/";
 
-    public JsonObject PublicJwks()
-    {
-        var parameters = _key.ExportParameters(false);
-        return new JsonObject
-        {
-            ["keys"] = new JsonArray(new JsonObject
-            {
-                ["kty"] = "RSA", ["use"] = "sig", ["kid"] = _keyId,
-                ["n"] = Jwt.Encode(parameters.Modulus!), ["e"] = Jwt.Encode(parameters.Exponent!),
-            }),
-        };
-    }
+    public JsonObject PublicJwks() => _signing.PublicJwks(withAlgorithm: false);
 
     /// <summary>
     /// An access token. <paramref name="identityProvider"/> is the home tenant's issuer of a B2B guest signed in to a
@@ -93,7 +69,7 @@ internal sealed class TokenService
             payload["name"] = displayName;
         }
 
-        return Jwt.Sign(new JsonObject { ["typ"] = "JWT", ["alg"] = "RS256", ["kid"] = _keyId }, payload, _key);
+        return Jwt.Sign(new JsonObject { ["typ"] = "JWT", ["alg"] = "RS256", ["kid"] = _signing.KeyId }, payload, _signing.Key);
     }
 
     /// <summary>An id_token for user flows: MSAL needs one to know the account (wire protocols §3.5).</summary>
@@ -119,7 +95,7 @@ internal sealed class TokenService
             payload["idp"] = identityProvider;
         }
 
-        return Jwt.Sign(new JsonObject { ["typ"] = "JWT", ["alg"] = "RS256", ["kid"] = _keyId }, payload, _key);
+        return Jwt.Sign(new JsonObject { ["typ"] = "JWT", ["alg"] = "RS256", ["kid"] = _signing.KeyId }, payload, _signing.Key);
     }
 
     /// <summary>
@@ -130,7 +106,7 @@ internal sealed class TokenService
     {
         var jwt = Jwt.Parse(token);
         if (jwt is null || jwt.HeaderString("alg") != "RS256"
-            || !_key.VerifyData(jwt.SigningInput, jwt.Signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
+            || !_signing.Key.VerifyData(jwt.SigningInput, jwt.Signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
         {
             return (null, "The access token is invalid: its signature is not valid.", "InvalidAuthenticationToken");
         }
