@@ -93,7 +93,7 @@ public sealed class GraphGatewayTests : IAsyncLifetime
         using var http = new HttpClient();
         (await http.PutAsync(new Uri(new Uri(LabConnection.Text("controlEndpoint")), "devicecode/autoapprove"),
             new StringContent("""{ "user": "operator", "delayMs": 0 }""", System.Text.Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
-        var operatorSession = await AzureSignIn.SignInAsync(await LabConnection.EnvironmentAsync(), new SignInRequest { TenantId = LabConnection.TenantId }, SilentReporter.Instance, default);
+        var operatorSession = await AzureSignIn.SignInAsync(await LabConnection.EnvironmentAsync(), new SignInRequest { TenantId = LabConnection.TenantId, Fresh = true }, SilentReporter.Instance, default);
 
         var ex = await Assert.ThrowsAsync<HciException>(() => new GraphGateway(operatorSession).GrantRoleAsync(principal, hci, HciRoles[0], default));
 
