@@ -3,6 +3,7 @@ using Az.StackHCI.Core.Environments;
 using Az.StackHCI.Core.Operations;
 using Az.StackHCI.Core.Resilience;
 using Azure.Core;
+using Azure.Identity;
 
 namespace Az.StackHCI.Core.Identity
 {
@@ -48,7 +49,7 @@ namespace Az.StackHCI.Core.Identity
 
     /// <summary>
     /// Who is signed in where, and the credential that holds the tokens (the SDK's in-memory cache refreshes them
-    /// silently). Nothing here is a token or a secret: <see cref="IdentityKey"/> holds a hash where one is involved.
+    /// silently). Only the credential holds a token or secret; <see cref="IdentityKey"/> holds a hash where one is involved.
     /// </summary>
     internal sealed class SignedInIdentity
     {
@@ -81,6 +82,9 @@ namespace Az.StackHCI.Core.Identity
 
         /// <summary>The tenant as the request named it (a domain, say), so a later request naming it the same way finds this sign-in.</summary>
         public string? RequestedTenant { get; set; }
+
+        /// <summary>A user's authentication record (account and tenant, no token), held with the credential; never shown.</summary>
+        public AuthenticationRecord? Record { get; set; }
 
         /// <summary>When brought tokens expire; null for a credential that refreshes its tokens.</summary>
         public DateTimeOffset? ExpiresOn { get; set; }

@@ -131,10 +131,11 @@ namespace Az.StackHCI.Core.Identity
             reporter.Verbose($"Signing in to {environment.ActiveDirectoryAuthority} for {environment.ResourceManagerScope} ({credential.Method}).");
             var context = new TokenRequestContext(new[] { environment.ResourceManagerScope }, isCaeEnabled: true);
             AccessToken token;
+            AuthenticationRecord? record;
             try
             {
-                // A user's sign-in yields an authentication record, kept with the credential so later tokens are silent.
-                _ = credential.Credential switch
+                // A user's sign-in yields an authentication record: which account of the credential's cache to use.
+                record = credential.Credential switch
                 {
                     InteractiveBrowserCredential browser => await browser.AuthenticateAsync(context, cancellationToken).ConfigureAwait(false),
                     DeviceCodeCredential deviceCode => await deviceCode.AuthenticateAsync(context, cancellationToken).ConfigureAwait(false),
@@ -149,13 +150,14 @@ namespace Az.StackHCI.Core.Identity
 
             var claims = JwtClaims.Read(token.Token);
             var tenant = claims.TenantId ?? request.TenantId ?? "";
-            var account = request.AccountId ?? claims.UserName ?? claims.AppId ?? claims.ObjectId ?? "";
+            var account = request.AccountId ?? claims.UserName ?? record?.Username ?? claims.AppId ?? claims.ObjectId ?? "";
             reporter.Verbose($"Signed in as {account} in tenant {tenant}.");
             return new SignedInIdentity(environment, credential.Credential, tenant, account, credential.Method, key)
             {
                 // A user, also when the tokens were brought: a user's token names the user.
                 IsUser = credential.Method == SignInMethod.Browser || credential.Method == SignInMethod.DeviceCode || (credential.Method == SignInMethod.AccessToken && claims.UserName is not null),
                 RequestedTenant = request.TenantId,
+                Record = record,
                 ExpiresOn = credential.Method == SignInMethod.AccessToken ? token.ExpiresOn : (DateTimeOffset?)null,
             };
         }
