@@ -18,21 +18,26 @@ $script:MarkerPrefix = '# Az.StackHCI lab (removed by tests/lab/Stop-Lab.ps1):'
 
 function Test-LabRoot { [Environment]::UserName -eq 'root' -or (& id -u) -eq '0' }
 
-function Install-LabSshServer {
-    <# openssh-server from the distribution when missing (needs root). Its own sshd is never started. #>
-    if (Test-Path $script:Sshd) { return }
+function Install-LabPackages {
+    <#
+        What the lab's nodes and its scripted browser need from the distribution when missing (needs root):
+        openssh-server (its own sshd is never started) and curl (tests/Az.StackHCI.Lab/Browser/xdg-open).
+    #>
+    $missing = @(@{ Path = $script:Sshd; Package = 'openssh-server' }, @{ Path = '/usr/bin/curl'; Package = 'curl' } | Where-Object { -not (Test-Path $_.Path) })
+    if (-not $missing) { return }
+    $packages = @($missing.Package)
     if (-not (Test-LabRoot)) {
-        throw "Lab nodes need openssh-server ($script:Sshd is missing), and installing it needs root. Run 'sudo apt-get install -y openssh-server' (the lab never starts the distribution's sshd), or run Start-Lab.ps1 as root."
+        throw "The lab needs $($packages -join ' and '), and installing them needs root. Run 'sudo apt-get install -y $($packages -join ' ')' (the lab never starts the distribution's sshd), or run Start-Lab.ps1 as root."
     }
-    if (-not (Get-Command apt-get -ErrorAction SilentlyContinue)) { throw "Lab nodes need openssh-server ($script:Sshd is missing) and this machine has no apt-get to install it." }
-    Write-Host 'Installing openssh-server (apt-get; the distribution''s sshd service is not started)...'
+    if (-not (Get-Command apt-get -ErrorAction SilentlyContinue)) { throw "The lab needs $($packages -join ' and ') and this machine has no apt-get to install them." }
+    Write-Host "Installing $($packages -join ', ') (apt-get; the distribution's sshd service is not started)..."
     $env:DEBIAN_FRONTEND = 'noninteractive'
-    $output = & apt-get install -y --no-install-recommends openssh-server 2>&1
+    $output = & apt-get install -y --no-install-recommends @packages 2>&1
     if ($LASTEXITCODE -ne 0) {
         & apt-get update 2>&1 | Out-Null
-        $output = & apt-get install -y --no-install-recommends openssh-server 2>&1
+        $output = & apt-get install -y --no-install-recommends @packages 2>&1
     }
-    if ($LASTEXITCODE -ne 0 -or -not (Test-Path $script:Sshd)) { throw "Installing openssh-server failed:`n$($output -join "`n")" }
+    if ($LASTEXITCODE -ne 0 -or @($missing | Where-Object { -not (Test-Path $_.Path) })) { throw "Installing $($packages -join ', ') failed:`n$($output -join "`n")" }
 }
 
 function Get-LabSlot([string] $Root, [int] $Port) {
@@ -381,7 +386,7 @@ function Start-LabNodes {
     $wanted = @($layout | ForEach-Object { $_.nodes } | ForEach-Object { $_.dir })
     $unwanted = @(Get-LabNodeFolders $Root | Where-Object { $_.dir -notin $wanted })
     if ($unwanted) { Stop-LabNode $unwanted }
-    Install-LabSshServer
+    Install-LabPackages
     $record = Get-LabOutsideRecord $Root
     if (-not (Test-Path /run/sshd)) {
         New-Item -ItemType Directory -Path /run/sshd | Out-Null

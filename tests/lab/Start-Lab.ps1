@@ -5,7 +5,7 @@
 .OUTPUTS
     Progress lines, then the full path of <Root>/lab.json as the last line.
 .NOTES
-    Lab nodes need openssh-server; the script installs it with apt-get when missing, which needs root. The
+    Lab nodes need openssh-server, and the scripted browser curl; the script installs them with apt-get when missing, which needs root. The
     distribution's own sshd is never started. -Nodes is each cluster's node count, its last value repeating:
     -Nodes 3 -Clusters 2 gives two clusters of 3, -Nodes 3,1 -Clusters 10 one of 3 and nine of 1. Node names: cluster k
     (hcicluster<k>, domain hcicluster<k>.lab.local) holds the next numbers after cluster k-1's (node1..node3, then
