@@ -22,6 +22,7 @@
         'Get-AzStackHCIContext'
         'Get-AzStackHCIEnvironment'
         'Get-AzStackHCI'
+        'Set-AzStackHCI'
         'Register-AzStackHCI'
         'Test-AzStackHCIConnection'
         'Unregister-AzStackHCI'

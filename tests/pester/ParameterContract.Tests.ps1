@@ -110,6 +110,34 @@ BeforeDiscovery {
             'Authentication AuthenticationMechanism __AllParameterSets - Optional'
             'SessionOption PSSessionOption __AllParameterSets - Optional'
         )
+        'Set-AzStackHCI' = @(
+            'ComputerName String ByComputerName 0 Optional ByPropertyName Aliases:Cluster,ClusterName,Node'
+            'Credential PSCredential ByComputerName - Optional'
+            'ResourceId String ByResourceId - Mandatory'
+            'EnableWSSubscription Boolean __AllParameterSets - Optional'
+            'DiagnosticLevel DiagnosticLevel __AllParameterSets - Optional'
+            'TenantId String __AllParameterSets - Optional'
+            'ArmAccessToken String __AllParameterSets - Optional'
+            'AccountId String __AllParameterSets - Optional'
+            'EnvironmentName String __AllParameterSets - Optional'
+            'Force SwitchParameter __AllParameterSets - Optional'
+            'LogsDirectory String __AllParameterSets - Optional'
+            'GraphAccessToken String __AllParameterSets - Optional'
+            'UseDeviceAuthentication SwitchParameter __AllParameterSets - Optional'
+            'ServicePrincipalCredential PSCredential __AllParameterSets - Optional'
+            'ServicePrincipalId String __AllParameterSets - Optional'
+            'ServicePrincipalCertificatePath String __AllParameterSets - Optional'
+            'FederatedTokenFile String __AllParameterSets - Optional'
+            'UseWorkloadIdentity SwitchParameter __AllParameterSets - Optional'
+            'Transport NodeTransport __AllParameterSets - Optional'
+            'UserName String __AllParameterSets - Optional'
+            'KeyFilePath String __AllParameterSets - Optional'
+            'ThrottleLimit Int32 __AllParameterSets - Optional'
+            'UseSSL SwitchParameter __AllParameterSets - Optional'
+            'Port Int32 __AllParameterSets - Optional'
+            'Authentication AuthenticationMechanism __AllParameterSets - Optional'
+            'SessionOption PSSessionOption __AllParameterSets - Optional'
+        )
         'Unregister-AzStackHCI' = @(
             'SubscriptionId String __AllParameterSets 0 Optional ByPropertyName'
             'ResourceName String __AllParameterSets 1 Optional ByPropertyName'
@@ -161,6 +189,13 @@ BeforeDiscovery {
             Types      = @{ SubscriptionId = 'String'; ResourceName = 'String'; TenantId = 'String'; ResourceGroupName = 'String'; ArmAccessToken = 'String'; AccountId = 'String'
                 EnvironmentName = 'String'; Region = 'String'; ComputerName = 'String'; Credential = 'PSCredential'; UseDeviceAuthentication = 'SwitchParameter'
                 DisableOnlyAzureArcServer = 'SwitchParameter'; Force = 'SwitchParameter'; GraphAccessToken = 'String'; IsWAC = 'SwitchParameter' }
+        }
+        @{
+            Command    = 'Set-AzStackHCI'
+            Types      = @{ ComputerName = 'String'; Credential = 'PSCredential'; ResourceId = 'String'; EnableWSSubscription = 'Boolean'; DiagnosticLevel = 'DiagnosticLevel'
+                TenantId = 'String'; ArmAccessToken = 'String'; GraphAccessToken = 'String'; AccountId = 'String'; EnvironmentName = 'String'
+                UseDeviceAuthentication = 'SwitchParameter'; Force = 'SwitchParameter' }
+            Positional = @('ComputerName')
         }
         @{
             Command    = 'Test-AzStackHCIConnection'

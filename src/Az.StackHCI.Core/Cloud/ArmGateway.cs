@@ -96,6 +96,10 @@ namespace Az.StackHCI.Core.Cloud
         public async Task<JsonObject> PutResourceAsync(string resourceId, string apiVersion, JsonObject body, CancellationToken cancellationToken) =>
             (await SendAsync(RequestMethod.Put, resourceId, apiVersion, body, cancellationToken).ConfigureAwait(false))!;
 
+        /// <summary>PATCHes the given properties only (ARM's merge semantics), returning the resource as it is now.</summary>
+        public async Task<JsonObject> PatchResourceAsync(string resourceId, string apiVersion, JsonObject body, CancellationToken cancellationToken) =>
+            (await SendAsync(RequestMethod.Patch, resourceId, apiVersion, body, cancellationToken).ConfigureAwait(false))!;
+
         /// <summary>
         /// Assigns a role at a scope under a name derived from (scope, role, principal), so a re-run lands on the same
         /// assignment; one that exists under another name (409 RoleAssignmentExists) is accepted as done.

@@ -129,6 +129,8 @@ internal static class HciEndpoints
         ["status"] = properties["status"]?.DeepClone(),
         ["registrationTimestamp"] = properties["registrationTimestamp"]?.DeepClone(),
         ["lastSyncTimestamp"] = properties["lastSyncTimestamp"]?.DeepClone(),
+        // What Azure wants of the cluster (Set-AzStackHCI): the node applies it and reports it in its next census.
+        ["desiredProperties"] = properties["desiredProperties"]?.DeepClone(),
     };
 
     internal static string Iso(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", System.Globalization.CultureInfo.InvariantCulture);
