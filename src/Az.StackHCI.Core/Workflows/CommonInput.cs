@@ -54,7 +54,8 @@ namespace Az.StackHCI.Core.Workflows
         /// Supplied tokens come in pairs (ARM and Graph) and are refused now when expired or meant for another cloud; a
         /// workload identity lacking its variables is refused now too.
         /// </summary>
-        public static void SignIn(HciEnvironment environment, SignInRequest signIn, string graphPurpose)
+        /// <param name="graphPurpose">Why the command needs Graph; null for a command that calls ARM only.</param>
+        public static void SignIn(HciEnvironment environment, SignInRequest signIn, string? graphPurpose)
         {
             _ = signIn.WithWorkloadIdentity(System.Environment.GetEnvironmentVariable);
             if (signIn.ArmAccessToken is null)
@@ -62,7 +63,7 @@ namespace Az.StackHCI.Core.Workflows
                 return;
             }
 
-            if (signIn.GraphAccessToken is null)
+            if (signIn.GraphAccessToken is null && graphPurpose is not null)
             {
                 throw new HciException("GraphAccessTokenRequired", HciErrorCategory.InvalidArgument, "GraphAccessToken",
                     $"{graphPurpose}: with -ArmAccessToken, also give -GraphAccessToken (a Graph token of the same account).");

@@ -48,7 +48,7 @@ namespace Az.StackHCI.Core.Workflows.Settings
         {
             var requested = Check(request);
             var environment = CommonInput.Environment(request.EnvironmentName, _environments);
-            CommonInput.SignIn(environment, request.SignIn, "Set-AzStackHCI");
+            CommonInput.SignIn(environment, request.SignIn, graphPurpose: null);
             using var log = OperationLog.Open(request.LogsDirectory, request.DefaultLogsDirectory, "SetAzStackHCI", _reporter);
             using var httpTrace = HttpTrace.To(log);
             log.Info($"Set-AzStackHCI triggered - ComputerName: {request.ComputerName} ResourceId: {request.ResourceId} EnvironmentName: {request.EnvironmentName} " +
