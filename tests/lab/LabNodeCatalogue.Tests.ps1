@@ -36,6 +36,18 @@ BeforeDiscovery {
         'Get-CimInstance CIM_OperatingSystem'
     ) | ForEach-Object { @{ Call = $_ } }
 
+    # The connectivity check's calls on a node, with the real commands' parameters (/tmp/research15.md §B, §C, §F: docs
+    # (DnsClient Resolve-DnsName), Invoke-WebRequest in Windows PowerShell 5.1, the proxy keys of Azure Local's
+    # configure-proxy-settings): each must bind to the lab node's command too.
+    $connectivityCalls = @(
+        'Resolve-DnsName -Name $v -Type A -DnsOnly -QuickTimeout'
+        'Resolve-DnsName $v A -Server $v'
+        'Invoke-WebRequest -Uri $v -Method Get -UseBasicParsing -TimeoutSec 30 -Proxy $v -ProxyCredential $v'
+        'Invoke-WebRequest -Uri $v -UseBasicParsing -Proxy $v -ProxyUseDefaultCredentials'
+        'Get-ItemProperty -Path "HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections" -Name WinHttpSettings'
+        'Get-ItemProperty -Path "HKLM:\SYSTEM\CurrentControlSet\Control\Session Manager\Environment" -Name HTTPS_PROXY'
+    ) | ForEach-Object { @{ Call = $_ } }
+
     # Calls no Microsoft caller makes, which the lab must refuse as a real node's binder would.
     $unknownCalls = @(
         'Remove-AzureStackHCIRegistrationCertificate -CertificateThumbprint $v'
@@ -86,6 +98,10 @@ Describe 'Lab node <Command> (standard command)' -ForEach $standardCommands {
 
 Describe 'Microsoft''s node calls against the lab' {
     It 'binds <Call>' -ForEach $microsoftCalls {
+        Invoke-InLabRunspace "Get-BindingErrors '$($Call.Replace("'", "''"))'" | Should -BeNullOrEmpty
+    }
+
+    It 'binds the connectivity check''s <Call>' -ForEach $connectivityCalls {
         Invoke-InLabRunspace "Get-BindingErrors '$($Call.Replace("'", "''"))'" | Should -BeNullOrEmpty
     }
 

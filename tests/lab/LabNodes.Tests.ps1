@@ -353,6 +353,190 @@ Describe 'Lab nodes' -Skip:(-not $IsLinux) {
         }
     }
 
+    Context 'The node''s proxy settings, DNS and web requests' {
+        BeforeAll {
+            $proxied = New-PSSession -HostName node1 -ErrorAction Stop
+            $metadata = "$($lab.resourceManagerEndpoint)metadata/endpoints?api-version=2022-09-01"
+            $armAuthority = ([Uri] $lab.resourceManagerEndpoint).Authority
+            # The lab cloud's proxies (lab.json "proxies"); without them, the WinINet path is checked with a proxy that
+            # does not answer.
+            $labProxies = if ($lab.PSObject.Properties['proxies']) { $lab.proxies } else { $null }
+            function Get-ProxyLines { @(Get-Content $lab.journal | ForEach-Object { $_ | ConvertFrom-Json } | Where-Object service -EQ 'proxy') }
+            $internetSettings = 'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings'
+            $environmentKey = 'HKLM:\SYSTEM\CurrentControlSet\Control\Session Manager\Environment'
+        }
+
+        AfterAll {
+            Set-NodeSwitch node1 | Out-Null
+            Remove-PSSession $proxied -ErrorAction SilentlyContinue
+        }
+
+        It 'takes the proxy and DNS switches, shows them, refuses members it does not know, and resets them' {
+            $state = Set-NodeSwitch node1 @{
+                proxy = @{
+                    winInet = @{ proxyServer = 'http://localhost:1234'; proxyBypass = 'localhost;127.0.0.2'; perMachine = $true }
+                    winHttp = @{ proxyServer = 'localhost:1234'; bypassList = '*.contoso.com' }
+                    environment = @{ httpsProxy = 'http://localhost:1234'; noProxy = '.contoso.com,10.0.0.0/8' }
+                }
+                unresolvableNames = @('login.microsoftonline.com')
+            }
+            $state.proxy.winInet.perMachine | Should -BeTrue
+            $state.proxy.winHttp.bypassList | Should -Be '*.contoso.com'
+            $state.proxy.environment.httpProxy | Should -BeNullOrEmpty
+            $state.unresolvableNames | Should -Be @('login.microsoftonline.com')
+            (Invoke-LabApi -Uri "$($lab.controlEndpoint)nodes/$($cluster.name)/node1").Body.proxy.winInet.proxyServer | Should -Be 'http://localhost:1234'
+
+            $refused = Invoke-LabApi -Method PUT -Uri "$($lab.controlEndpoint)nodes/$($cluster.name)/node1" -Body @{ proxy = @{ winInet = @{ proxy = 'x' } } }
+            $refused.Status | Should -Be 400
+            $refused.Body.error | Should -Match "proxy.winInet has no member 'proxy'"
+
+            $plain = Set-NodeSwitch node1
+            $plain.proxy.winInet | Should -BeNullOrEmpty
+            $plain.proxy.winHttp | Should -BeNullOrEmpty
+            @($plain.unresolvableNames).Count | Should -Be 0
+        }
+
+        It 'shows the three proxy settings in the registry as Windows keeps them' {
+            Set-NodeSwitch node1 @{
+                proxy = @{
+                    winInet = @{ proxyServer = 'http://localhost:1234'; proxyBypass = 'localhost;127.0.0.2'; perMachine = $true }
+                    winHttp = @{ proxyServer = 'localhost:1234'; bypassList = '*.contoso.com' }
+                    environment = @{ httpsProxy = 'http://localhost:1234'; httpProxy = 'http://localhost:1234'; noProxy = '.contoso.com,10.0.0.0/8' }
+                }
+            } | Out-Null
+            $read = Invoke-Command -Session $proxied {
+                param($InternetSettings, $EnvironmentKey)
+                [pscustomobject]@{
+                    Policy      = (Get-ItemProperty 'HKLM:\Software\Policies\Microsoft\Windows\CurrentVersion\Internet Settings' -Name ProxySettingsPerUser).ProxySettingsPerUser
+                    Machine     = Get-ItemProperty $InternetSettings
+                    User        = Get-ItemProperty 'HKCU:\Software\Microsoft\Windows\CurrentVersion\Internet Settings'
+                    WinHttp     = [byte[]] (Get-ItemProperty "$InternetSettings\Connections" -Name WinHttpSettings).WinHttpSettings
+                    Environment = Get-ItemProperty $EnvironmentKey
+                }
+            } -ArgumentList $internetSettings, $environmentKey
+            $read.Policy | Should -Be 0
+            $read.Machine.ProxyEnable | Should -Be 1
+            $read.Machine.ProxyServer | Should -Be 'http://localhost:1234'
+            $read.Machine.ProxyOverride | Should -Be 'localhost;127.0.0.2'
+            $read.Machine.PSPath | Should -Be 'Microsoft.PowerShell.Core\Registry::HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings'
+            $read.User.ProxyEnable | Should -Be 0
+            $read.User.PSObject.Properties['ProxyServer'] | Should -BeNullOrEmpty
+            # netsh winhttp's layout: version 0x18, counter, flags 3 (proxy), then length and ASCII text of proxy and bypass.
+            $bytes = [byte[]] $read.WinHttp
+            [BitConverter]::ToInt32($bytes, 0) | Should -Be 0x18
+            [BitConverter]::ToInt32($bytes, 8) | Should -Be 3
+            $proxyLength = [BitConverter]::ToInt32($bytes, 12)
+            [Text.Encoding]::ASCII.GetString($bytes, 16, $proxyLength) | Should -Be 'localhost:1234'
+            $bypassLength = [BitConverter]::ToInt32($bytes, 16 + $proxyLength)
+            [Text.Encoding]::ASCII.GetString($bytes, 20 + $proxyLength, $bypassLength) | Should -Be '*.contoso.com'
+            $read.Environment.HTTPS_PROXY | Should -Be 'http://localhost:1234'
+            $read.Environment.NO_PROXY | Should -Be '.contoso.com,10.0.0.0/8'
+            $read.Environment.OS | Should -Be 'Windows_NT'
+            $read.Environment.PROCESSOR_ARCHITECTURE | Should -Be 'AMD64'
+
+            # What the module receives through its node script: only the selected values, the byte[] as numbers.
+            $script = [scriptblock]::Create((Get-Content (Join-Path $labScripts '../../src/Az.StackHCI/Remoting/Invoke-NodeCommand.ps1') -Raw))
+            $result = Invoke-Command -Session $proxied -ScriptBlock $script -ArgumentList 'Get-ItemProperty', @{ Path = "$internetSettings\Connections"; Name = 'WinHttpSettings' }, @('WinHttpSettings', 'ProxyServer')
+            @($result.Errors).Count | Should -Be 0
+            $json = $result.Output[0] | ConvertFrom-Json
+            @($json.WinHttpSettings)[0..3] | Should -Be @(24, 0, 0, 0)
+            [Text.Encoding]::ASCII.GetString([byte[]] @($json.WinHttpSettings)[16..29]) | Should -Be 'localhost:1234'
+        }
+
+        It 'answers for keys and values not set as the Registry provider does, and WinHTTP with direct access' {
+            Set-NodeSwitch node1 | Out-Null
+            $errors = Invoke-Command -Session $proxied {
+                param($InternetSettings, $EnvironmentKey)
+                $(Get-ItemProperty 'HKLM:\Software\Policies\Microsoft\Windows\CurrentVersion\Internet Settings' -Name ProxySettingsPerUser 2>&1
+                    Get-ItemProperty $EnvironmentKey -Name HTTPS_PROXY 2>&1) | ForEach-Object {
+                    [pscustomobject]@{ FullyQualifiedErrorId = $_.FullyQualifiedErrorId; Category = $_.CategoryInfo.Category.ToString(); Message = $_.Exception.Message }
+                }
+            } -ArgumentList $internetSettings, $environmentKey
+            $errors[0].FullyQualifiedErrorId | Should -Be 'PathNotFound,Microsoft.PowerShell.Commands.GetItemPropertyCommand'
+            $errors[0].Category | Should -Be 'ObjectNotFound'
+            $errors[0].Message | Should -Be "Cannot find path 'HKLM:\Software\Policies\Microsoft\Windows\CurrentVersion\Internet Settings' because it does not exist."
+            $errors[1].FullyQualifiedErrorId | Should -Be 'System.Management.Automation.PSArgumentException,Microsoft.PowerShell.Commands.GetItemPropertyCommand'
+            $errors[1].Category | Should -Be 'InvalidArgument'
+            $errors[1].Message | Should -Be 'Property HTTPS_PROXY does not exist at path HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\Session Manager\Environment.'
+            $direct = Invoke-Command -Session $proxied { param($Key) [byte[]] (Get-ItemProperty "$Key\Connections").WinHttpSettings } -ArgumentList $internetSettings
+            [Convert]::ToHexString([byte[]] $direct) | Should -Be '1800000000000000010000000000000000000000'
+            (Invoke-Command -Session $proxied { param($Key) (Get-ItemProperty $Key).ProxyEnable } -ArgumentList $internetSettings) | Should -Be 0
+        }
+
+        It 'resolves names with Resolve-DnsName, and answers NXDOMAIN for the names its DNS does not know' {
+            Set-NodeSwitch node1 @{ unresolvableNames = @('login.microsoftonline.com') } | Out-Null
+            $records = Invoke-Command -Session $proxied { Resolve-DnsName -Name localhost -Type A -DnsOnly -QuickTimeout }
+            @($records).Count | Should -BeGreaterOrEqual 1
+            $records[0].Type | Should -Be 'A'
+            $records[0].IPAddress | Should -Be '127.0.0.1'
+            $records[0].IP4Address | Should -Be '127.0.0.1'
+            $records[0].Section | Should -Be 'Answer'
+            $records[0].PSObject.TypeNames | Should -Contain 'Deserialized.Microsoft.DnsClient.Commands.DnsRecord_A'
+            $output = Invoke-Command -Session $proxied { Resolve-DnsName LOGIN.microsoftonline.com -Type A -DnsOnly; 'continued' } -ErrorVariable err -ErrorAction SilentlyContinue
+            $output | Should -Be 'continued'
+            $err[0].FullyQualifiedErrorId | Should -Be 'DNS_ERROR_RCODE_NAME_ERROR,Microsoft.DnsClient.Commands.ResolveDnsName'
+            $err[0].CategoryInfo.Category | Should -Be 'ResourceUnavailable'
+            $err[0].Exception.Message | Should -Be 'LOGIN.microsoftonline.com : DNS name does not exist'
+            $err[0].TargetObject | Should -Be 'LOGIN.microsoftonline.com'
+        }
+
+        It 'sends its web requests through the WinINet proxy, unless the target is in the bypass list' {
+            $proxyUri = if ($labProxies) { $labProxies.forwarding } else { 'http://localhost:9/' }
+            Set-NodeSwitch node1 @{ proxy = @{ winInet = @{ proxyServer = $proxyUri; proxyBypass = 'localhost;*.contoso.com' } } } | Out-Null
+            $before = (Get-ProxyLines).Count
+            $probe = { param($Uri) Invoke-WebRequest -Uri $Uri -Method Get -UseBasicParsing -TimeoutSec 30 -ErrorAction Stop | ForEach-Object StatusCode }
+            if ($labProxies) {
+                Invoke-Command -Session $proxied $probe -ArgumentList $metadata | Should -Be 200
+                $lines = @(Get-ProxyLines | Select-Object -Skip $before)
+                $lines.Count | Should -Be 1
+                $lines[0].proxy | Should -Be 'forwarding'
+                $lines[0].method | Should -Be 'CONNECT'
+                $lines[0].path | Should -Be $armAuthority
+                $lines[0].status | Should -Be 200
+                # In the bypass list: straight to the target.
+                Set-NodeSwitch node1 @{ proxy = @{ winInet = @{ proxyServer = $proxyUri; proxyBypass = "localhost;$(([Uri] $metadata).Host)" } } } | Out-Null
+                Invoke-Command -Session $proxied $probe -ArgumentList $metadata | Should -Be 200
+                (Get-ProxyLines).Count | Should -Be ($before + 1)
+            }
+            else {
+                $failure = Invoke-Command -Session $proxied { param($Uri) try { Invoke-WebRequest -Uri $Uri -UseBasicParsing -TimeoutSec 10 -ErrorAction Stop } catch { $_.Exception.Message } } -ArgumentList $metadata
+                $failure | Should -Match 'localhost:9'
+            }
+        }
+
+        It 'fails a request through a proxy its DNS does not know as an unknown host, and one straight to such a host' {
+            $probe = { param($Uri) try { Invoke-WebRequest -Uri $Uri -UseBasicParsing -TimeoutSec 10 -ErrorAction Stop } catch {
+                    [pscustomobject]@{ Id = $_.FullyQualifiedErrorId; Message = $_.Exception.Message; Inner = $_.Exception.InnerException.GetType().FullName; Code = $_.Exception.InnerException.SocketErrorCode.ToString() } } }
+            Set-NodeSwitch node1 @{ proxy = @{ winInet = @{ proxyServer = 'proxy.contoso.com:3128'; perMachine = $true } }; unresolvableNames = @('proxy.contoso.com') } | Out-Null
+            $failure = Invoke-Command -Session $proxied $probe -ArgumentList $metadata
+            $failure.Message | Should -Be 'No such host is known. (proxy.contoso.com:3128)'
+            $failure.Inner | Should -Be 'System.Net.Sockets.SocketException'
+            $failure.Code | Should -Be 'HostNotFound'
+            $failure.Id | Should -Be 'WebCmdletWebResponseException,Microsoft.PowerShell.Commands.InvokeWebRequestCommand'
+            # No proxy: the node resolves the target itself.
+            Set-NodeSwitch node1 @{ unresolvableNames = @('localhost') } | Out-Null
+            (Invoke-Command -Session $proxied $probe -ArgumentList 'http://localhost:1/').Message | Should -Be 'No such host is known. (localhost:1)'
+        }
+
+        It 'uses -Proxy and -ProxyCredential when given' {
+            if (-not $labProxies) { Set-ItResult -Skipped -Because 'the lab has no proxies (lab.json proxies)'; return }
+            Set-NodeSwitch node1 | Out-Null
+            $p = $labProxies.authenticated
+            $before = (Get-ProxyLines).Count
+            $status = Invoke-Command -Session $proxied {
+                param($Uri, $Proxy, $User, $Password)
+                $credential = [pscredential]::new($User, (ConvertTo-SecureString $Password -AsPlainText -Force))
+                (Invoke-WebRequest -Uri $Uri -UseBasicParsing -Proxy $Proxy -ProxyCredential $credential -ErrorAction Stop).StatusCode
+                try { Invoke-WebRequest -Uri $Uri -UseBasicParsing -Proxy $Proxy -ErrorAction Stop } catch { $_.Exception.Message }
+            } -ArgumentList $metadata, $p.uri, $p.userName, $p.password
+            $status[0] | Should -Be 200
+            $status[1] | Should -Match '407'
+            $lines = @(Get-ProxyLines | Select-Object -Skip $before)
+            $lines.proxy | Select-Object -Unique | Should -Be 'authenticated'
+            $lines | Where-Object status -EQ 200 | ForEach-Object principal | Should -Be 'proxyuser'
+        }
+    }
+
     Context 'Stopping the lab' {
         It 'leaves no sshd or pwsh process and no file outside the lab folder' {
             $listeners = @(Get-LabRunningClusters $root | ForEach-Object { $_.nodes } | ForEach-Object { Get-LabNodeProcessId $_ })

@@ -10,7 +10,10 @@ namespace Az.StackHCI.Lab.Control;
 /// &lt;root&gt;/nodes/nodes.json). <c>PUT /nodes/{cluster}/{node}</c> writes the node's switches.json, which its
 /// commands read at every call (latencyMs, noConnectivity, clockSkewSeconds, failCommand, failCount, failDropsSession; the node build
 /// noCloudParameter, read when a session starts; Arc: arcEnableSeconds, arcEnableFailures, arcReportDelaySeconds,
-/// arcManagedIdentity, periodicSyncSeconds; osBuild, the OS build Get-CimInstance reports), and for <c>down</c> stops
+/// arcManagedIdentity, periodicSyncSeconds; osBuild, the OS build Get-CimInstance reports; the node's network:
+/// <c>proxy</c> { winInet { proxyServer, proxyBypass, perMachine }, winHttp { proxyServer, bypassList }, environment
+/// { httpsProxy, httpProxy, noProxy } }, each null when not configured, which its registry and web requests follow, and
+/// <c>unresolvableNames</c>, the names its DNS answers NXDOMAIN for), and for <c>down</c> stops
 /// the node's sshd with every session it serves, or starts it again; a PUT sets all switches (absent ones go back to
 /// their defaults). <c>GET /nodes</c> and <c>GET /nodes/{cluster}/{node}</c> show them; <c>POST /nodes/reset</c>
 /// makes every node a fresh one (switches off, no certificates, registration or Arc state).
@@ -112,11 +115,13 @@ internal static class NodeSwitches
                     ["arcManagedIdentity"] = body["arcManagedIdentity"]?.GetValue<bool>() ?? false,
                     ["periodicSyncSeconds"] = body["periodicSyncSeconds"]?.GetValue<int>(),
                     ["osBuild"] = body["osBuild"]?.GetValue<int>() ?? DefaultOsBuild,
+                    ["proxy"] = ParseProxy(body["proxy"]),
+                    ["unresolvableNames"] = ParseNames(body["unresolvableNames"]),
                 };
             }
             catch (Exception e) when (e is FormatException or InvalidOperationException)
             {
-                return Results.Json(new { error = $"Switches are down (bool), latencyMs (int), noConnectivity (bool), clockSkewSeconds (int), failCommand (string or null), failCount (int or null), failDropsSession (bool), noCloudParameter (bool), arcEnableSeconds (int), arcEnableFailures (int or null), arcReportDelaySeconds (int), arcManagedIdentity (bool), periodicSyncSeconds (int or null), osBuild (int): {e.Message}" }, statusCode: 400);
+                return Results.Json(new { error = $"Switches are down (bool), latencyMs (int), noConnectivity (bool), clockSkewSeconds (int), failCommand (string or null), failCount (int or null), failDropsSession (bool), noCloudParameter (bool), arcEnableSeconds (int), arcEnableFailures (int or null), arcReportDelaySeconds (int), arcManagedIdentity (bool), periodicSyncSeconds (int or null), osBuild (int), proxy ({{ winInet: {{ proxyServer, proxyBypass, perMachine }} | null, winHttp: {{ proxyServer, bypassList }} | null, environment: {{ httpsProxy, httpProxy, noProxy }} | null }} or null), unresolvableNames (array of strings): {e.Message}" }, statusCode: 400);
             }
 
             lock (Gate(dir))
@@ -146,6 +151,61 @@ internal static class NodeSwitches
             return Results.Json(Describe(cluster, node, dir));
         });
     }
+
+    /// <summary>
+    /// The node's three proxy settings (Azure Local configure-proxy-settings): WinINet (Set-WinInetProxy; perMachine is
+    /// -ProxySettingsPerUser 0, default per user), WinHTTP (netsh winhttp set proxy) and the machine's environment
+    /// variables (HTTPS_PROXY, HTTP_PROXY, NO_PROXY); each null when not configured, absent members too.
+    /// </summary>
+    private static JsonObject ParseProxy(JsonNode? node)
+    {
+        var proxy = node?.AsObject();
+        Known(proxy, "proxy", "winInet", "winHttp", "environment");
+        var winInet = proxy?["winInet"]?.AsObject();
+        var winHttp = proxy?["winHttp"]?.AsObject();
+        var environment = proxy?["environment"]?.AsObject();
+        Known(winInet, "proxy.winInet", "proxyServer", "proxyBypass", "perMachine");
+        Known(winHttp, "proxy.winHttp", "proxyServer", "bypassList");
+        Known(environment, "proxy.environment", "httpsProxy", "httpProxy", "noProxy");
+        return new JsonObject
+        {
+            ["winInet"] = winInet is null ? null : new JsonObject
+            {
+                ["proxyServer"] = Required(winInet, "proxy.winInet", "proxyServer"),
+                ["proxyBypass"] = winInet["proxyBypass"]?.GetValue<string>(),
+                ["perMachine"] = winInet["perMachine"]?.GetValue<bool>() ?? false,
+            },
+            ["winHttp"] = winHttp is null ? null : new JsonObject
+            {
+                ["proxyServer"] = Required(winHttp, "proxy.winHttp", "proxyServer"),
+                ["bypassList"] = winHttp["bypassList"]?.GetValue<string>(),
+            },
+            ["environment"] = environment is null ? null : new JsonObject
+            {
+                ["httpsProxy"] = environment["httpsProxy"]?.GetValue<string>(),
+                ["httpProxy"] = environment["httpProxy"]?.GetValue<string>(),
+                ["noProxy"] = environment["noProxy"]?.GetValue<string>(),
+            },
+        };
+    }
+
+    private static void Known(JsonObject? value, string what, params string[] names)
+    {
+        foreach (var member in value ?? new JsonObject())
+        {
+            if (!names.Contains(member.Key, StringComparer.Ordinal))
+            {
+                throw new FormatException($"{what} has no member '{member.Key}' (it has {string.Join(", ", names)}).");
+            }
+        }
+    }
+
+    private static string Required(JsonObject value, string what, string name) =>
+        value[name]?.GetValue<string>() is { Length: > 0 } text ? text : throw new FormatException($"{what}.{name} is required.");
+
+    /// <summary>The names the node's DNS answers NXDOMAIN for (exact names, any case).</summary>
+    private static JsonArray ParseNames(JsonNode? node) =>
+        new((node?.AsArray() ?? new JsonArray()).Select(n => (JsonNode?)JsonValue.Create(n?.GetValue<string>() is { Length: > 0 } name ? name : throw new FormatException("unresolvableNames holds names (non-empty strings)."))).ToArray());
 
     /// <summary>The nodes Start-Lab.ps1 started, from the nodes.json it writes (folders of nodes no longer in the lab do not count).</summary>
     private static IEnumerable<(string Cluster, string Node, string Dir)> AllNodes(string nodesRoot)
@@ -204,6 +264,8 @@ internal static class NodeSwitches
             ["arcManagedIdentity"] = saved?["arcManagedIdentity"]?.GetValue<bool>() ?? false,
             ["periodicSyncSeconds"] = saved?["periodicSyncSeconds"]?.GetValue<int>(),
             ["osBuild"] = saved?["osBuild"]?.GetValue<int>() ?? DefaultOsBuild,
+            ["proxy"] = saved?["proxy"]?.DeepClone() ?? ParseProxy(null),
+            ["unresolvableNames"] = saved?["unresolvableNames"]?.DeepClone() ?? new JsonArray(),
             ["running"] = pid is not null,
             ["pid"] = pid,
         };

@@ -12,7 +12,8 @@
         'Remove-AzureStackHCIRegistration',
         'Get-AzureStackHCIArcIntegration', 'Initialize-AzureStackHCIArcIntegration', 'Enable-AzureStackHCIArcIntegration',
         'Disable-AzureStackHCIArcIntegration', 'Clear-AzureStackHCIArcIntegration',
-        'Get-Item', 'Remove-Item', 'Import-PfxCertificate', 'Invoke-WebRequest', 'Invoke-RestMethod', 'Get-Date', 'Get-CimInstance'
+        'Get-Item', 'Remove-Item', 'Import-PfxCertificate', 'Invoke-WebRequest', 'Invoke-RestMethod', 'Get-Date', 'Get-CimInstance',
+        'Resolve-DnsName'
     )
     CmdletsToExport   = @()
     AliasesToExport   = @()

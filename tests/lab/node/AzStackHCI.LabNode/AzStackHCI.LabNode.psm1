@@ -58,6 +58,9 @@ function Get-LabNodeContext {
         down = $false; latencyMs = 0; noConnectivity = $false; clockSkewSeconds = 0; failCommand = $null; failCount = $null; failDropsSession = $false
         noCloudParameter = $false; arcEnableSeconds = 2; arcEnableFailures = $null; arcReportDelaySeconds = 0; arcManagedIdentity = $false
         periodicSyncSeconds = $null; osBuild = 20349
+        # The node's network: its proxy settings (winInet, winHttp, environment; each null when not configured) and
+        # the names its DNS answers NXDOMAIN for.
+        proxy = $null; unresolvableNames = @()
     }
     $saved = Read-LabFile (Join-Path $env:HCI_NODE_STATE 'switches.json')
     if ($saved) { foreach ($key in $saved.Keys) { $switches[$key] = $saved[$key] } }
@@ -83,6 +86,18 @@ function New-LabErrorRecord {
     )
     $exception = [InvalidOperationException]::new($Message, $InnerException)
     [Management.Automation.ErrorRecord]::new($exception, $ErrorId, $Category, $Target)
+}
+
+function Set-LabErrorId([Management.Automation.ErrorRecord] $Record, [string] $FullyQualifiedErrorId) {
+    <#
+        The record with exactly the FullyQualifiedErrorId the OS's compiled cmdlet gives (<id>,<its class>): a function's
+        own records get ",<function name>" appended, which no real node's have. Set the way deserialized records keep
+        theirs, so it survives remoting and -ErrorAction Stop alike.
+    #>
+    $flags = [Reflection.BindingFlags] 'NonPublic, Instance'
+    [Management.Automation.ErrorRecord].GetField('_serializedFullyQualifiedErrorId', $flags).SetValue($Record, $FullyQualifiedErrorId)
+    [Management.Automation.ErrorRecord].GetField('_isSerialized', $flags).SetValue($Record, $true)
+    $Record
 }
 
 function Enter-LabNodeCommand([string] $CommandName, [string[]] $ParameterNames) {
@@ -426,8 +441,13 @@ function Get-Census($Context) {
     # Each node's Arc state goes up with the census: the service patches arcSettings' perNodeDetails from it (MS 2.x:
     # "Trigger Sync-AzureStackHCI to patch Arc settings"). A node's agent reports itself arcReportDelaySeconds after
     # it connected.
+    # The settings Azure asked for (desiredProperties) as the cluster applied them at its last sync: the census
+    # reports the diagnostic level for the cluster and the Windows Server subscription for each node.
     $cluster = $Context.Cluster
+    $applied = (Read-LabFile (Join-Path $Context.ClusterDir 'registration.json'))?['applied']
+    $subscription = if ($applied -and $applied['windowsServerSubscription']) { $applied['windowsServerSubscription'] } else { 'Disabled' }
     @{
+        diagnosticLevel = if ($applied -and $applied['diagnosticLevel']) { $applied['diagnosticLevel'] } else { 'Basic' }
         arcNodes    = @($cluster.nodes | ForEach-Object {
                 $arc = Get-NodeArc $_.dir
                 $reported = $arc.status -eq 'Enabled' -and (-not $arc['reportAfter'] -or [DateTimeOffset] $arc.reportAfter -le [DateTimeOffset]::UtcNow)
@@ -439,6 +459,7 @@ function Get-Census($Context) {
                     name = $_.name; id = $_.id; osName = $script:OsInfo.osName; osVersion = $script:OsInfo.osVersion
                     osDisplayVersion = $script:OsInfo.osDisplayVersion; coreCount = $_.coreCount; memoryInGiB = $_.memoryInGiB
                     manufacturer = $_.manufacturer; model = $_.model; serialNumber = $_.serialNumber
+                    windowsServerSubscription = $subscription
                 }
             })
     }
@@ -459,12 +480,24 @@ function Invoke-HciService {
 }
 
 function Update-LastConnected($Context, $Result) {
+    <# Records the sync and applies the settings Azure sent with it; true when they changed what the cluster has. #>
     $path = Join-Path $Context.ClusterDir 'registration.json'
     $registration = Read-LabFile $path
-    if ($registration -and $Result -and $Result.PSObject.Properties['lastSyncTimestamp'] -and $Result.lastSyncTimestamp) {
+    if (-not $registration -or -not $Result) { return $false }
+    if ($Result.PSObject.Properties['lastSyncTimestamp'] -and $Result.lastSyncTimestamp) {
         $registration.lastConnected = ([DateTimeOffset] $Result.lastSyncTimestamp).ToString('o')
-        Write-LabFile $path $registration
     }
+    $changed = $false
+    if ($Result.PSObject.Properties['desiredProperties'] -and $Result.desiredProperties) {
+        $applied = if ($registration['applied']) { $registration['applied'] } else { @{} }
+        foreach ($name in 'windowsServerSubscription', 'diagnosticLevel') {
+            $wanted = $Result.desiredProperties.$name
+            if ($wanted -and $applied[$name] -ne $wanted) { $applied[$name] = $wanted; $changed = $true }
+        }
+        $registration.applied = $applied
+    }
+    Write-LabFile $path $registration
+    $changed
 }
 
 #endregion
@@ -531,9 +564,104 @@ function Get-ClusterNameResourceId($Cluster) {
     [guid]::new([Security.Cryptography.MD5]::HashData([Text.Encoding]::UTF8.GetBytes("ClusterNameResource:$($Cluster.id)"))).ToString()
 }
 
+#endregion
+
+#region registry (pwsh on Linux has no Registry provider): the node's keys as the OS and its proxy settings make them
+
+function ConvertTo-LabRegistryKey([string] $Path) {
+    <# HKLM:\…, HKCU:\…, Registry::HKEY_LOCAL_MACHINE\… (any case, either slash): hive, the key's parts as written, and
+       its lower-case name for lookups; null for any path that is not in the registry. #>
+    $pattern = '^(?:Microsoft\.PowerShell\.Core\\)?(?:(?<drive>HKLM|HKCU):|Registry::(?<hive>HKEY_LOCAL_MACHINE|HKEY_CURRENT_USER|HKLM|HKCU)(?=$|[\\/]))(?<rest>.*)$'
+    if ($Path -notmatch $pattern) { return $null }
+    $user = $Matches['drive'] -eq 'HKCU' -or $Matches['hive'] -in 'HKEY_CURRENT_USER', 'HKCU'
+    $hive = if ($user) { 'HKEY_CURRENT_USER' } else { 'HKEY_LOCAL_MACHINE' }
+    $parts = @($Matches['rest'] -split '[\\/]+' | Where-Object { $_ })
+    $key = (@($hive) + $parts) -join '\'
+    [pscustomobject]@{ Hive = $hive; Drive = if ($user) { 'HKCU' } else { 'HKLM' }; Parts = $parts; Key = $key; Lookup = $key.ToLowerInvariant() }
+}
+
+function Get-LabNodeProxySetting($Context, [string] $Name) {
+    <# One of the node's three proxy settings (winInet, winHttp, environment) as the proxy switch gives it, or null. #>
+    $proxy = $Context.Switches.proxy
+    if ($proxy -is [System.Collections.IDictionary] -and $proxy[$Name] -is [System.Collections.IDictionary]) { $proxy[$Name] } else { $null }
+}
+
+function ConvertTo-LabWinHttpSettings([string] $ProxyServer, [string] $BypassList) {
+    <# WinHttpSettings as netsh winhttp writes it: DWORDs 0x18 (version), 0 (counter), flags (1 direct access, 3 proxy),
+       then the proxy and the bypass list, each as its length (DWORD) and ASCII text. Direct access is the 20 bytes
+       Microsoft documents, 1800000000000000010000000000000000000000. #>
+    $proxy = [Text.Encoding]::ASCII.GetBytes([string] $ProxyServer)
+    $bypass = [Text.Encoding]::ASCII.GetBytes([string] $BypassList)
+    $stream = [IO.MemoryStream]::new()
+    $writer = [IO.BinaryWriter]::new($stream)
+    $writer.Write([int] 0x18); $writer.Write([int] 0)
+    $writer.Write([int] $(if ($proxy.Length -gt 0) { 3 } else { 1 }))
+    $writer.Write([int] $proxy.Length); $writer.Write($proxy)
+    $writer.Write([int] $bypass.Length); $writer.Write($bypass)
+    $writer.Flush()
+    , $stream.ToArray()
+}
+
+function Get-LabRegistryValues($Context, [string] $Lookup) {
+    <# The values of a key of the node (ordered name -> value, as the Registry provider types them: REG_DWORD an int,
+       REG_BINARY a byte[], REG_SZ and REG_EXPAND_SZ expanded strings); @{} for a key that exists without values, such
+       as the parents of these; null for a key the node does not have. #>
+    $winInet = Get-LabNodeProxySetting $Context 'winInet'
+    $perMachine = $winInet -and [bool] $winInet['perMachine']
+    $internetSettings = {
+        param([bool] $Enabled)
+        $values = [ordered]@{ ProxyEnable = [int] $Enabled }
+        if ($Enabled) {
+            $values.ProxyServer = [string] $winInet['proxyServer']
+            if ($winInet['proxyBypass']) { $values.ProxyOverride = [string] $winInet['proxyBypass'] }
+        }
+        $values
+    }
+    $keys = [ordered]@{
+        'hkey_local_machine\cluster' = { [ordered]@{ ClusterName = $Context.Cluster.name; ClusterNameResource = Get-ClusterNameResourceId $Context.Cluster } }
+        # Set-WinInetProxy -ProxySettingsPerUser 0 (configure-proxy-settings, 22H2): the policy "Make proxy settings per-machine".
+        'hkey_local_machine\software\policies\microsoft\windows\currentversion\internet settings' = {
+            if ($perMachine) { [ordered]@{ ProxySettingsPerUser = [int] 0 } } else { $null }
+        }
+        'hkey_local_machine\software\microsoft\windows\currentversion\internet settings' = { & $internetSettings $perMachine }
+        'hkey_current_user\software\microsoft\windows\currentversion\internet settings' = { & $internetSettings ([bool] ($winInet -and -not $perMachine)) }
+        'hkey_local_machine\software\microsoft\windows\currentversion\internet settings\connections' = {
+            $winHttp = Get-LabNodeProxySetting $Context 'winHttp'
+            [ordered]@{ WinHttpSettings = if ($winHttp) { ConvertTo-LabWinHttpSettings $winHttp['proxyServer'] $winHttp['bypassList'] } else { ConvertTo-LabWinHttpSettings '' '' } }
+        }
+        # The machine's environment ([Environment]::SetEnvironmentVariable(…, 'Machine'), as the Arc agent's proxy is set).
+        'hkey_local_machine\system\currentcontrolset\control\session manager\environment' = {
+            $environment = Get-LabNodeProxySetting $Context 'environment'
+            $values = [ordered]@{
+                ComSpec = 'C:\Windows\system32\cmd.exe'; DriverData = 'C:\Windows\System32\Drivers\DriverData'
+                NUMBER_OF_PROCESSORS = [string] $(if ($Context.Node -and $Context.Node.coreCount) { $Context.Node.coreCount } else { 16 }); OS = 'Windows_NT'
+                Path = 'C:\Windows\system32;C:\Windows;C:\Windows\System32\Wbem;C:\Windows\System32\WindowsPowerShell\v1.0\;C:\Windows\System32\OpenSSH\;C:\Program Files\PowerShell\7\'
+                PATHEXT = '.COM;.EXE;.BAT;.CMD;.VBS;.VBE;.JS;.JSE;.WSF;.WSH;.MSC;.CPL'; PROCESSOR_ARCHITECTURE = 'AMD64'
+                PSModulePath = 'C:\Program Files\WindowsPowerShell\Modules;C:\Windows\system32\WindowsPowerShell\v1.0\Modules'
+                TEMP = 'C:\Windows\TEMP'; TMP = 'C:\Windows\TEMP'; USERNAME = 'SYSTEM'; windir = 'C:\Windows'
+            }
+            if ($environment) {
+                foreach ($pair in @(@('HTTPS_PROXY', 'httpsProxy'), @('HTTP_PROXY', 'httpProxy'), @('NO_PROXY', 'noProxy'))) {
+                    if ($environment[$pair[1]]) { $values[$pair[0]] = [string] $environment[$pair[1]] }
+                }
+            }
+            $values
+        }
+    }
+    if ($keys.Contains($Lookup)) { return (& $keys[$Lookup]) }
+    # Parents of a key the node has exist, without values of their own here.
+    if ($Lookup -in 'hkey_local_machine', 'hkey_current_user') { return [ordered]@{} }
+    foreach ($known in $keys.Keys) {
+        if ($known.StartsWith("$Lookup\") -and $null -ne (& $keys[$known])) { return [ordered]@{} }
+    }
+    $null
+}
+
 function Get-ItemProperty {
-    <# Get-ItemProperty, plus the cluster's registry hive HKLM:\Cluster (ClusterNameResource); every other path goes to
-       Microsoft.PowerShell.Management\Get-ItemProperty unchanged. #>
+    <# Get-ItemProperty, plus the node's registry: HKLM:\Cluster (ClusterNameResource) and the keys of its proxy
+       settings (WinINet, WinHTTP, the machine's environment), with the Registry provider's errors for a key or value
+       the node does not have; every path outside the registry goes to Microsoft.PowerShell.Management\Get-ItemProperty
+       unchanged. #>
     [CmdletBinding(DefaultParameterSetName = 'Path')]
     param(
         [Parameter(ParameterSetName = 'Path', Mandatory, Position = 0, ValueFromPipelineByPropertyName)] [string[]] $Path,
@@ -541,28 +669,58 @@ function Get-ItemProperty {
         [Parameter(Position = 1)] [Alias('PSProperty')] [string[]] $Name,
         [string] $Filter, [string[]] $Include, [string[]] $Exclude, [pscredential] $Credential
     )
-    $paths = if ($PSCmdlet.ParameterSetName -eq 'LiteralPath') { $LiteralPath } else { $Path }
-    if (-not ($paths | Where-Object { $_ -match '^(?:HKLM:|Registry::HKEY_LOCAL_MACHINE)[\\/]+Cluster[\\/]*$' })) {
+    $literal = $PSCmdlet.ParameterSetName -eq 'LiteralPath'
+    $paths = if ($literal) { $LiteralPath } else { $Path }
+    if (-not ($paths | Where-Object { ConvertTo-LabRegistryKey $_ })) {
         Microsoft.PowerShell.Management\Get-ItemProperty @PSBoundParameters
         return
     }
     $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name $PSBoundParameters.Keys
     try {
         if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
-        $values = [ordered]@{ ClusterName = $context.Cluster.name; ClusterNameResource = Get-ClusterNameResourceId $context.Cluster }
-        $properties = [ordered]@{}
-        foreach ($key in $values.Keys) { if (-not $Name -or $Name -contains $key) { $properties[$key] = $values[$key] } }
-        foreach ($missing in @($Name | Where-Object { $_ -notin $values.Keys })) {
-            $exception = [Management.Automation.PSArgumentException]::new("Property $missing does not exist at path HKEY_LOCAL_MACHINE\Cluster.")
-            $PSCmdlet.WriteError([Management.Automation.ErrorRecord]::new($exception, 'System.Management.Automation.PSArgumentException,Microsoft.PowerShell.Commands.GetItemPropertyCommand', 'InvalidArgument', $missing))
-        }
-        if ($properties.Count -gt 0) {
-            $properties.PSPath = 'Microsoft.PowerShell.Core\Registry::HKEY_LOCAL_MACHINE\Cluster'
-            [pscustomobject]$properties
+        foreach ($item in $paths) {
+            $key = ConvertTo-LabRegistryKey $item
+            if (-not $key) {
+                $forward = @{} + $PSBoundParameters
+                $forward.Remove('Path') | Out-Null; $forward.Remove('LiteralPath') | Out-Null
+                if ($literal) { $forward.LiteralPath = $item } else { $forward.Path = $item }
+                Microsoft.PowerShell.Management\Get-ItemProperty @forward
+                continue
+            }
+            $values = Get-LabRegistryValues $context $key.Lookup
+            if ($null -eq $values) {
+                $exception = [Management.Automation.ItemNotFoundException]::new("Cannot find path '$item' because it does not exist.")
+                $record = [Management.Automation.ErrorRecord]::new($exception, 'PathNotFound', 'ObjectNotFound', $item)
+                $PSCmdlet.WriteError((Set-LabErrorId $record 'PathNotFound,Microsoft.PowerShell.Commands.GetItemPropertyCommand'))
+                continue
+            }
+            # Value names are case-insensitive and may be wildcards, as the provider takes them; a missing literal name is an error.
+            $properties = [ordered]@{}
+            foreach ($valueName in @($values.Keys)) {
+                if (-not $Name -or ($Name | Where-Object { $valueName -like $_ })) { $properties[$valueName] = $values[$valueName] }
+            }
+            foreach ($missing in @($Name | Where-Object { $_ -and -not [Management.Automation.WildcardPattern]::ContainsWildcardCharacters($_) -and $_ -notin @($values.Keys) })) {
+                $exception = [Management.Automation.PSArgumentException]::new("Property $missing does not exist at path $($key.Key).")
+                $record = [Management.Automation.ErrorRecord]::new($exception, 'System.Management.Automation.PSArgumentException', 'InvalidArgument', $missing)
+                $PSCmdlet.WriteError((Set-LabErrorId $record 'System.Management.Automation.PSArgumentException,Microsoft.PowerShell.Commands.GetItemPropertyCommand'))
+            }
+            if ($properties.Count -gt 0) {
+                $parent = (@($key.Hive) + @($key.Parts | Select-Object -SkipLast 1)) -join '\'
+                $properties.PSPath = "Microsoft.PowerShell.Core\Registry::$($key.Key)"
+                $properties.PSParentPath = if ($key.Parts.Count -gt 0) { "Microsoft.PowerShell.Core\Registry::$parent" } else { '' }
+                $properties.PSChildName = if ($key.Parts.Count -gt 0) { $key.Parts[-1] } else { $key.Hive }
+                $properties.PSDrive = $key.Drive
+                $properties.PSProvider = 'Microsoft.PowerShell.Core\Registry'
+                [pscustomobject]$properties
+            }
         }
     }
     finally { Exit-LabNodeCommand $context }
 }
+
+#endregion
+
+#region FailoverClusters (continued)
 
 function Get-ClusterResource {
     <# The cluster's resources; the lab knows its network name resource, "Cluster Name", found by name or id. #>
@@ -787,7 +945,7 @@ function Set-AzureStackHCIRegistration {
             $registration.lastConnected = if ($result.lastSyncTimestamp) { ([DateTimeOffset] $result.lastSyncTimestamp).ToString('o') } else { $null }
             Write-LabFile (Join-Path $context.ClusterDir 'registration.json') $registration
             $synced = Invoke-HciService -Context $context -Registration $registration -Method Post -Action 'sync' -Json $census -Thumbprint $CertificateThumbprint
-            Update-LastConnected $context $synced
+            $null = Update-LastConnected $context $synced
         }
         catch {
             $PSCmdlet.WriteError((ConvertTo-ServiceErrorRecord $_ 'SetRegistrationFailed' $context.NodeName))
@@ -809,7 +967,11 @@ function Sync-AzureStackHCI {
         }
         try {
             $result = Invoke-HciService -Context $context -Registration $registration -Method Post -Action 'sync' -Json (Get-Census $context)
-            Update-LastConnected $context $result
+            # Settings Azure sent are applied now, and the census that reports them goes up at once.
+            if (Update-LastConnected $context $result) {
+                $result = Invoke-HciService -Context $context -Registration $registration -Method Post -Action 'sync' -Json (Get-Census $context)
+                $null = Update-LastConnected $context $result
+            }
         }
         catch {
             $PSCmdlet.WriteError((ConvertTo-ErrorRecord $_ 'SyncFailed' $context.NodeName))
@@ -847,29 +1009,212 @@ function Remove-AzureStackHCIRegistration {
 
 #region the node's own HTTPS and clock
 
+function Test-LabNameUnresolvable($Context, [string] $HostName) {
+    <# True when the node's DNS answers NXDOMAIN for the name (the unresolvableNames switch: exact names, any case). #>
+    $wanted = $HostName.TrimEnd('.')
+    foreach ($listed in @($Context.Switches.unresolvableNames)) {
+        if ($listed -and [string]::Equals(([string] $listed).TrimEnd('.'), $wanted, [StringComparison]::OrdinalIgnoreCase)) { return $true }
+    }
+    $false
+}
+
+function New-LabWebRequestError([Exception] $Exception, $Target) {
+    <# A failed request as pwsh's Invoke-WebRequest writes it: WebCmdletWebResponseException, InvalidOperation, the inner
+       exception's text as ErrorDetails. #>
+    $record = [Management.Automation.ErrorRecord]::new($Exception, 'WebCmdletWebResponseException', 'InvalidOperation', $Target)
+    if ($Exception.InnerException) { $record.ErrorDetails = [Management.Automation.ErrorDetails]::new($Exception.InnerException.Message) }
+    Set-LabErrorId $record 'WebCmdletWebResponseException,Microsoft.PowerShell.Commands.InvokeWebRequestCommand'
+}
+
+function New-LabNameResolutionError([Uri] $Endpoint, $Target) {
+    <# What .NET on Windows throws for a host its DNS does not know: HttpRequestException (NameResolutionError) with a
+       SocketException 11001 (WSAHOST_NOT_FOUND) inside. #>
+    $socket = [Net.Sockets.SocketException]::new(11001, 'No such host is known.')
+    $exception = [Net.Http.HttpRequestException]::new([Net.Http.HttpRequestError]::NameResolutionError, "No such host is known. ($($Endpoint.Host):$($Endpoint.Port))", $socket, $null)
+    New-LabWebRequestError $exception $Target
+}
+
+function Test-LabProxyBypass([string] $List, [Uri] $Target) {
+    <# WinINet's ProxyOverride: entries separated by ';' (or spaces, commas), '*' as wildcard, matched against the host
+       or host:port, an optional scheme:// ignored; <local> is every name without a dot. #>
+    foreach ($entry in @($List -split '[;,\s]+' | Where-Object { $_ })) {
+        if ($entry -eq '<local>') {
+            if ($Target.HostNameType -eq 'Dns' -and -not $Target.Host.Contains('.')) { return $true }
+            continue
+        }
+        $pattern = '^' + [regex]::Escape(($entry -replace '^[a-z][a-z0-9+.-]*://', '')).Replace('\*', '.*').Replace('\?', '.') + '$'
+        if ($Target.Host -match $pattern -or "$($Target.Host):$($Target.Port)" -match $pattern) { return $true }
+    }
+    $false
+}
+
+function Get-LabWinInetProxy($Context, [Uri] $Target) {
+    <#
+        The proxy Windows PowerShell's Invoke-WebRequest takes from WinINet for this target when no -Proxy is given
+        (Microsoft's Environment Checker: "In the case of a proxy being configured on the box, invoke-webrequest will
+        use the wininet proxy for all calls"): the winInet switch's proxyServer, per machine or per user, unless the
+        target is in its bypass list; null for a direct connection. "host:port" is taken as http://host:port, and
+        "http=…;https=…" by the target's scheme. The lab cloud's 127.0.0.1 endpoints stand for Internet hosts, so the
+        loopback bypass of .NET and WinINet does not apply to them.
+    #>
+    $winInet = Get-LabNodeProxySetting $Context 'winInet'
+    if (-not $winInet -or -not $winInet['proxyServer']) { return $null }
+    $server = ([string] $winInet['proxyServer']).Trim()
+    if ($server.Contains('=')) {
+        $server = @($server -split ';' | ForEach-Object { $_.Trim() } | Where-Object { $_ -like "$($Target.Scheme)=*" } | ForEach-Object { $_.Substring($Target.Scheme.Length + 1) }) | Select-Object -First 1
+        if (-not $server) { return $null }
+    }
+    if (Test-LabProxyBypass ([string] $winInet['proxyBypass']) $Target) { return $null }
+    if ($server -notmatch '^[a-z][a-z0-9+.-]*://') { $server = "http://$server" }
+    [Uri] $server
+}
+
+function Invoke-LabProxiedWebRequest {
+    <# The request through a proxy, with .NET's HttpClient and WebProxy (pwsh's own -Proxy would not proxy the lab's
+       loopback endpoints): a response shaped as Invoke-WebRequest's, or its error. #>
+    param([Uri] $Uri, [string] $Method, [System.Collections.IDictionary] $Headers, [int] $TimeoutSec, [Uri] $Proxy, [pscredential] $Credential, [bool] $DefaultCredentials)
+    $webProxy = [Net.WebProxy]::new($Proxy)
+    if ($Credential) { $webProxy.Credentials = $Credential.GetNetworkCredential() }
+    elseif ($DefaultCredentials) { $webProxy.UseDefaultCredentials = $true }
+    $handler = [Net.Http.SocketsHttpHandler]::new()
+    $handler.Proxy = $webProxy
+    $handler.UseProxy = $true
+    $client = [Net.Http.HttpClient]::new($handler)
+    try {
+        $client.Timeout = if ($TimeoutSec -gt 0) { [TimeSpan]::FromSeconds($TimeoutSec) } else { [TimeSpan]::FromSeconds(100) }
+        $request = [Net.Http.HttpRequestMessage]::new([Net.Http.HttpMethod]::new($Method.ToUpperInvariant()), $Uri)
+        $null = $request.Headers.TryAddWithoutValidation('User-Agent', 'Mozilla/5.0 (Windows NT; Windows NT 10.0; en-US) WindowsPowerShell/5.1.20348.2582')
+        foreach ($name in @($Headers.Keys)) { $null = $request.Headers.TryAddWithoutValidation([string] $name, [string] $Headers[$name]) }
+        try { $response = $client.SendAsync($request).GetAwaiter().GetResult() }
+        catch [Net.Http.HttpRequestException] { return (New-LabWebRequestError $_.Exception $Uri) }
+        catch [Threading.Tasks.TaskCanceledException] {
+            $record = [Management.Automation.ErrorRecord]::new($_.Exception, 'System.Threading.Tasks.TaskCanceledException', 'OperationTimeout', $Uri)
+            return (Set-LabErrorId $record 'System.Threading.Tasks.TaskCanceledException,Microsoft.PowerShell.Commands.InvokeWebRequestCommand')
+        }
+        $content = $response.Content.ReadAsStringAsync().GetAwaiter().GetResult()
+        $status = [int] $response.StatusCode
+        if (-not $response.IsSuccessStatusCode) {
+            $exception = [Microsoft.PowerShell.Commands.HttpResponseException]::new("Response status code does not indicate success: $status ($($response.ReasonPhrase)).", $response)
+            $record = New-LabWebRequestError $exception $Uri
+            if ($content) { $record.ErrorDetails = [Management.Automation.ErrorDetails]::new($content) }
+            return $record
+        }
+        $headerTable = [ordered]@{}
+        foreach ($header in @($response.Headers) + @($response.Content.Headers)) { $headerTable[$header.Key] = ($header.Value -join ', ') }
+        [pscustomobject]@{
+            PSTypeName        = 'Microsoft.PowerShell.Commands.BasicHtmlWebResponseObject'
+            StatusCode        = $status
+            StatusDescription = $response.ReasonPhrase
+            Content           = $content
+            Headers           = $headerTable
+            RawContentLength  = [long] [Text.Encoding]::UTF8.GetByteCount([string] $content)
+        }
+    }
+    finally { $client.Dispose() }
+}
+
 function Invoke-WebRequest {
-    <# Microsoft.PowerShell.Utility\Invoke-WebRequest from this node: its latency first, and no route anywhere while the
-       noConnectivity switch is on (the request fails the way an unroutable network fails). #>
+    <#
+        Invoke-WebRequest from this node: its latency first; no route anywhere while the noConnectivity switch is on;
+        through -Proxy (with -ProxyCredential or -ProxyUseDefaultCredentials) or, without it, through the node's
+        WinINet proxy unless the target is in its bypass list, as Windows PowerShell 5.1 on a node sends it; a proxy or
+        a directly reached host that the node's DNS does not know (unresolvableNames) fails as an unknown host does.
+        Through a proxy the node does not resolve the target itself: the proxy does. Direct requests go to
+        Microsoft.PowerShell.Utility\Invoke-WebRequest.
+    #>
     [CmdletBinding()]
     param(
         [Parameter(Mandatory, Position = 0)] [Uri] $Uri,
         [string] $Method = 'Get',
         [switch] $UseBasicParsing,
         [int] $TimeoutSec,
-        [System.Collections.IDictionary] $Headers
+        [System.Collections.IDictionary] $Headers,
+        [Uri] $Proxy,
+        [pscredential] $ProxyCredential,
+        [switch] $ProxyUseDefaultCredentials
     )
     $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name $PSBoundParameters.Keys
     try {
         if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
         if ($context.Switches.noConnectivity) {
             $exception = [Net.Http.HttpRequestException]::new("No route to host ($($Uri.Authority))", [Net.Sockets.SocketException]::new(113))
-            $PSCmdlet.WriteError([Management.Automation.ErrorRecord]::new($exception, 'System.Net.Http.HttpRequestException,Microsoft.PowerShell.Commands.InvokeWebRequestCommand', 'ConnectionError', $Uri))
+            $PSCmdlet.WriteError((New-LabWebRequestError $exception $Uri))
             return
         }
+        $through = if ($Proxy) { $Proxy } else { Get-LabWinInetProxy $context $Uri }
+        if ($through) {
+            if (Test-LabNameUnresolvable $context $through.Host) { $PSCmdlet.WriteError((New-LabNameResolutionError $through $Uri)); return }
+            $result = Invoke-LabProxiedWebRequest -Uri $Uri -Method $Method -Headers $(if ($Headers) { $Headers } else { @{} }) -TimeoutSec $TimeoutSec `
+                -Proxy $through -Credential $ProxyCredential -DefaultCredentials $ProxyUseDefaultCredentials.IsPresent
+            if ($result -is [Management.Automation.ErrorRecord]) { $PSCmdlet.WriteError($result) } else { $result }
+            return
+        }
+        if (Test-LabNameUnresolvable $context $Uri.Host) { $PSCmdlet.WriteError((New-LabNameResolutionError $Uri $Uri)); return }
         $forward = @{} + $PSBoundParameters
         Microsoft.PowerShell.Utility\Invoke-WebRequest @forward
     }
     finally { Exit-LabNodeCommand $context }
+}
+
+$script:DnsRecordTypes = 'UNKNOWN', 'A_AAAA', 'A', 'NS', 'MD', 'MF', 'CNAME', 'SOA', 'MB', 'MG', 'MR', 'NULL', 'WKS', 'PTR', 'HINFO', 'MINFO',
+    'MX', 'TXT', 'RP', 'AFSDB', 'X25', 'ISDN', 'RT', 'AAAA', 'SRV', 'DNAME', 'OPT', 'DS', 'RRSIG', 'NSEC', 'DNSKEY', 'DHCID', 'NSEC3',
+    'NSEC3PARAM', 'ANY', 'ALL', 'WINS'
+
+function Resolve-DnsName {
+    <#
+        DnsClient's Resolve-DnsName on this node (docs: Resolve-DnsName [-Name] <String> [[-Type] <RecordType>] [-Server
+        <String[]>] [-DnsOnly] [-QuickTimeout] …): the node's resolver ([System.Net.Dns]::GetHostAddresses; -Server and
+        the protocol switches change nothing here), A and AAAA records (Type A_AAAA by default) as DnsRecord_A /
+        DnsRecord_AAAA with Name, Type, TTL, Section Answer, IPAddress and IP4Address / IP6Address; other record types
+        give none. A name in unresolvableNames, or one the resolver does not know, is the OS's NXDOMAIN error: "<name> :
+        DNS name does not exist", DNS_ERROR_RCODE_NAME_ERROR,Microsoft.DnsClient.Commands.ResolveDnsName,
+        ResourceUnavailable, a Win32Exception.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)] [string] $Name,
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName)] [ValidateScript({ $_ -in $script:DnsRecordTypes })] [string] $Type = 'A_AAAA',
+        [string[]] $Server,
+        [switch] $DnsOnly, [switch] $CacheOnly, [switch] $DnssecOk, [switch] $DnssecCd, [switch] $NoHostsFile,
+        [switch] $LlmnrNetbiosOnly, [switch] $LlmnrFallback, [switch] $LlmnrOnly, [switch] $NetbiosFallback,
+        [switch] $NoIdn, [switch] $NoRecursion, [switch] $QuickTimeout, [switch] $TcpOnly
+    )
+    process {
+        $context = Enter-LabNodeCommand $MyInvocation.MyCommand.Name $PSBoundParameters.Keys
+        try {
+            if ($context.Failure) { $PSCmdlet.WriteError($context.Failure); return }
+            $failure = {
+                param([int] $Code, [string] $Text, [string] $ErrorId, [string] $Category)
+                $record = [Management.Automation.ErrorRecord]::new([ComponentModel.Win32Exception]::new($Code, "$Name : $Text"), $ErrorId, $Category, $Name)
+                $PSCmdlet.WriteError((Set-LabErrorId $record "$ErrorId,Microsoft.DnsClient.Commands.ResolveDnsName"))
+            }
+            if (Test-LabNameUnresolvable $context $Name) { & $failure 9003 'DNS name does not exist' 'DNS_ERROR_RCODE_NAME_ERROR' 'ResourceUnavailable'; return }
+            try { $addresses = [Net.Dns]::GetHostAddresses($Name) }
+            catch {
+                $socket = $_.Exception.InnerException
+                if ($socket -is [Net.Sockets.SocketException] -and $socket.SocketErrorCode -in 'HostNotFound', 'NoData') {
+                    & $failure 9003 'DNS name does not exist' 'DNS_ERROR_RCODE_NAME_ERROR' 'ResourceUnavailable'
+                }
+                else { & $failure 1460 'This operation returned because the timeout period expired' 'ERROR_TIMEOUT' 'OperationTimeout' }
+                return
+            }
+            $wanted = switch ($Type.ToUpperInvariant()) { 'A' { , @('A') } 'AAAA' { , @('AAAA') } { $_ -in 'A_AAAA', 'ANY', 'ALL' } { , @('AAAA', 'A') } default { , @() } }
+            foreach ($family in $wanted) {
+                foreach ($address in $addresses | Where-Object { ($_.AddressFamily -eq 'InterNetworkV6') -eq ($family -eq 'AAAA') }) {
+                    $record = [ordered]@{
+                        Name = $Name; Type = $family; TTL = [uint32] 300; Section = 'Answer'; DataLength = [uint16] $(if ($family -eq 'AAAA') { 16 } else { 4 })
+                        CharacterSet = 'Unicode'; IPAddress = $address.ToString()
+                    }
+                    if ($family -eq 'AAAA') { $record.IP6Address = $address.ToString() } else { $record.IP4Address = $address.ToString() }
+                    $result = [pscustomobject]$record
+                    $result.PSObject.TypeNames.Insert(0, 'Microsoft.DnsClient.Commands.DnsRecord')
+                    $result.PSObject.TypeNames.Insert(0, "Microsoft.DnsClient.Commands.DnsRecord_$family")
+                    $result
+                }
+            }
+        }
+        finally { Exit-LabNodeCommand $context }
+    }
 }
 
 $script:NodeMetadataPattern = '^http://127\.0\.0\.1:42542/metadata/(?<path>[^?]*)(?:\?(?<query>.*))?$'
@@ -1197,5 +1542,6 @@ Export-ModuleMember -Function @(
     'Remove-AzureStackHCIRegistration',
     'Get-AzureStackHCIArcIntegration', 'Initialize-AzureStackHCIArcIntegration', 'Enable-AzureStackHCIArcIntegration',
     'Disable-AzureStackHCIArcIntegration', 'Clear-AzureStackHCIArcIntegration',
-    'Get-Item', 'Remove-Item', 'Import-PfxCertificate', 'Invoke-WebRequest', 'Invoke-RestMethod', 'Get-Date', 'Get-CimInstance'
+    'Get-Item', 'Remove-Item', 'Import-PfxCertificate', 'Invoke-WebRequest', 'Invoke-RestMethod', 'Get-Date', 'Get-CimInstance',
+    'Resolve-DnsName'
 )
