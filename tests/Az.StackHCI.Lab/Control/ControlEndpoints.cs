@@ -318,5 +318,9 @@ internal static class ControlEndpoints
         NodeSwitches.Map(app, lab);
     }
 
+    /// <summary>GET /proxies: lab.json's proxies and each one's request count.</summary>
+    public static void MapProxies(WebApplication app, Proxy.LabProxies proxies) =>
+        app.MapGet("/proxies", () => Results.Json(proxies.Status()));
+
     private static IResult Problem(int status, string message) => Results.Json(new { error = message }, statusCode: status);
 }

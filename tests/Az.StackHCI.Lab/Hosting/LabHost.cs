@@ -21,13 +21,20 @@ internal static class LabHost
             lab.Faults.Load(JsonNode.Parse(File.ReadAllText(faultFile)));
         }
 
+        // Disposed last, after the services stopped.
+        await using var proxies = Proxy.LabProxies.Start(root, certificates, lab.Journal);
+
         var services = new (string Name, Action<WebApplication> Map)[]
         {
             (ServiceNames.Authority, app => Authority.AuthorityEndpoints.Map(app, lab)),
             (ServiceNames.Arm, app => Arm.ArmEndpoints.Map(app, lab)),
             (ServiceNames.Graph, app => Graph.GraphEndpoints.Map(app, lab)),
             (ServiceNames.Hci, app => Hci.HciEndpoints.Map(app, lab)),
-            (ServiceNames.Control, app => Control.ControlEndpoints.Map(app, lab)),
+            (ServiceNames.Control, app =>
+            {
+                Control.ControlEndpoints.Map(app, lab);
+                Control.ControlEndpoints.MapProxies(app, proxies);
+            }),
         };
         var apps = new List<WebApplication>();
         foreach (var (name, map) in services)
@@ -46,7 +53,7 @@ internal static class LabHost
         }
 
         var federatedTokenFile = WriteFederatedTokenFile(root, lab);
-        WriteConnectionFile(root, lab, certificates, federatedTokenFile);
+        WriteConnectionFile(root, lab, certificates, federatedTokenFile, proxies);
         try
         {
             await Task.Delay(Timeout.Infinite, stop);
@@ -79,7 +86,7 @@ internal static class LabHost
         return path;
     }
 
-    private static void WriteConnectionFile(string root, LabContext lab, LabCertificates certificates, string federatedTokenFile)
+    private static void WriteConnectionFile(string root, LabContext lab, LabCertificates certificates, string federatedTokenFile, Proxy.LabProxies proxies)
     {
         var state = lab.State;
         var users = new JsonObject();
@@ -122,6 +129,7 @@ internal static class LabHost
                 },
             },
             ["clusters"] = new JsonArray(),
+            ["proxies"] = proxies.ToJson(),
             ["pid"] = Environment.ProcessId,
             ["root"] = root,
         };

@@ -48,6 +48,29 @@ internal sealed partial class RequestJournal(string path)
         }
     }
 
+    /// <summary>A request to one of the lab's proxies: "proxy" names which, path is CONNECT's host:port or the absolute URI.</summary>
+    public void WriteProxy(string proxy, string method, string target, int status, string? principal, TimeSpan duration)
+    {
+        var entry = new JsonObject
+        {
+            ["time"] = DateTimeOffset.UtcNow.ToString("O"),
+            ["service"] = "proxy",
+            ["proxy"] = proxy,
+            ["method"] = method,
+            ["path"] = Redact(target),
+            ["query"] = null,
+            ["status"] = status,
+            ["principal"] = principal,
+            ["action"] = null,
+            ["durationMs"] = Math.Round(duration.TotalMilliseconds, 1),
+            ["body"] = null,
+        };
+        lock (_gate)
+        {
+            File.AppendAllText(Path, entry.ToJsonString() + "\n");
+        }
+    }
+
     public void Clear()
     {
         lock (_gate)
