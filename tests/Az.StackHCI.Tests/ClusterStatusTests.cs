@@ -1,13 +1,12 @@
 using Az.StackHCI.Core.Environments;
 using Az.StackHCI.Core.Nodes;
 using Az.StackHCI.Core.Workflows;
-using Az.StackHCI.Core.Workflows.Connectivity;
 using Az.StackHCI.Core.Workflows.Status;
 using Xunit;
 
 namespace Az.StackHCI.Tests;
 
-/// <summary>The 30-day rule as Get-AzStackHCI reports it, clock offsets, and the endpoints Test-AzStackHCIConnection probes.</summary>
+/// <summary>The 30-day rule as Get-AzStackHCI reports it, and clock offsets.</summary>
 public sealed class ClusterStatusTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
@@ -48,19 +47,4 @@ public sealed class ClusterStatusTests
     [InlineData(600.4, "+00:10:00")]
     public void Clock_offsets_read_to_the_second(double seconds, string text) =>
         Assert.Equal(text, NodeClock.Describe(TimeSpan.FromSeconds(seconds)));
-
-    [Fact]
-    public void Every_endpoint_of_the_environment_is_probed_and_canary_regions_use_the_canary_service()
-    {
-        var cloud = BuiltInEnvironments.All.Single(e => e.Name == BuiltInEnvironments.AzureCloud);
-
-        var endpoints = ConnectionTestWorkflow.Endpoints(cloud, null);
-        var canary = ConnectionTestWorkflow.Endpoints(cloud, "East US 2 EUAP");
-
-        Assert.Equal("https://dp.stackhci.azure.com/health", endpoints[0].Endpoint.AbsoluteUri);
-        Assert.Equal("https://canary.dp.stackhci.azure.com/health", canary[0].Endpoint.AbsoluteUri);
-        Assert.Contains(endpoints, e => e.Endpoint.Host == "login.microsoftonline.com" && e.Required);
-        Assert.Contains(endpoints, e => e.Endpoint.Host == "management.azure.com" && e.Required);
-        Assert.Contains(endpoints, e => e.Endpoint.Host == "graph.microsoft.com" && !e.Required);
-    }
 }

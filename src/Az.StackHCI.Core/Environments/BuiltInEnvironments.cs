@@ -15,6 +15,10 @@ namespace Az.StackHCI.Core.Environments
         public const string AzurePPE = "AzurePPE";
         public const string AzureCanary = "AzureCanary";
 
+        /// <summary>Azure's own clouds (public, canary, China, US Government), whose endpoints chain to Azure's published roots.</summary>
+        public static bool IsAzure(string name) =>
+            name == AzureCloud || name == AzureCanary || name == AzureChinaCloud || name == AzureUSGovernment;
+
         public static IReadOnlyList<HciEnvironment> All { get; } = new[]
         {
             Create(AzureCloud, "https://management.azure.com/", "https://management.core.windows.net/",

@@ -9,8 +9,9 @@ namespace Az.StackHCI.Core.Nodes
     /// <summary>One command the module runs on a node, as NodeCommandCatalogue.json declares it.</summary>
     public sealed class NodeCommandSpec
     {
-        internal NodeCommandSpec(string name, bool repeatable, IReadOnlyDictionary<string, string> parameters, IReadOnlyCollection<string> featureDetected, IReadOnlyList<string> select, IReadOnlyList<string> expandOnNode, IReadOnlyCollection<string> pipelineInput)
+        internal NodeCommandSpec(string name, bool repeatable, IReadOnlyDictionary<string, string> parameters, IReadOnlyCollection<string> featureDetected, IReadOnlyList<string> select, IReadOnlyList<string> expandOnNode, IReadOnlyCollection<string> pipelineInput, string? definedBy = null)
         {
+            DefinedBy = definedBy;
             Name = name;
             Repeatable = repeatable;
             Parameters = parameters;
@@ -36,6 +37,12 @@ namespace Az.StackHCI.Core.Nodes
 
         /// <summary>Parameters whose %VARIABLE%s the node expands: paths that only the node can spell (%windir%, %ProgramFiles%).</summary>
         public IReadOnlyList<string> ExpandOnNode { get; }
+
+        /// <summary>
+        /// The module's own script that defines this command in the node session (a function of this module, not an OS
+        /// command); null for the node's own commands.
+        /// </summary>
+        public string? DefinedBy { get; }
 
         /// <summary>Commands whose output may be piped into this one on the node, as Microsoft's callers pipe them.</summary>
         public IReadOnlyCollection<string> PipelineInput { get; }
@@ -121,7 +128,8 @@ namespace Az.StackHCI.Core.Nodes
                 var parameters = entry.GetProperty("parameters").EnumerateObject()
                     .ToDictionary(p => p.Name, p => p.Value.GetString() ?? "", StringComparer.OrdinalIgnoreCase);
                 specs[command.Name] = new NodeCommandSpec(command.Name, entry.GetProperty("repeatable").GetBoolean(), parameters,
-                    Strings(entry, "featureDetected"), Strings(entry, "select"), Strings(entry, "expandOnNode"), Strings(entry, "pipelineInput"));
+                    Strings(entry, "featureDetected"), Strings(entry, "select"), Strings(entry, "expandOnNode"), Strings(entry, "pipelineInput"),
+                    entry.TryGetProperty("definedBy", out var definedBy) ? definedBy.GetString() : null);
             }
 
             return specs;

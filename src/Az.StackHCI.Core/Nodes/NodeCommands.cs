@@ -156,7 +156,7 @@ namespace Az.StackHCI.Core.Nodes
             return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var build) ? build : (int?)null;
         }
 
-        private static IEnumerable<JsonElement> Objects(NodeCommandResult result) =>
+        internal static IEnumerable<JsonElement> Objects(NodeCommandResult result) =>
             result.OutputJson.Select(json => { using var document = JsonDocument.Parse(json); return document.RootElement.Clone(); })
                 .Where(o => o.ValueKind == JsonValueKind.Object);
 
@@ -284,25 +284,6 @@ namespace Az.StackHCI.Core.Nodes
         public static Task ClearArcIntegrationAsync(INodeSession node, bool setDisableInProgress, CancellationToken cancellationToken) =>
             Run(node, "Clear-AzureStackHCIArcIntegration",
                 setDisableInProgress ? new Dictionary<string, object?> { ["SetDisableInProgress"] = true } : Empty, cancellationToken);
-
-        /// <summary>
-        /// An HTTPS GET made by the node itself (Invoke-WebRequest, so the node's own proxy settings apply): whether a
-        /// success status came back, what went wrong otherwise, and how long it took on the node.
-        /// </summary>
-        public static async Task<(bool Succeeded, string Detail, TimeSpan Elapsed)> ProbeAsync(INodeSession node, Uri uri, CancellationToken cancellationToken)
-        {
-            var parameters = new Dictionary<string, object?> { ["Uri"] = uri.AbsoluteUri, ["UseBasicParsing"] = true, ["TimeoutSec"] = 30, ["Method"] = "Get" };
-            var result = await Invoke(node, "Invoke-WebRequest", parameters, cancellationToken).ConfigureAwait(false);
-            if (!result.Succeeded)
-            {
-                return (false, string.Join(" ", result.Errors.Select(e => e.Message)), result.Elapsed);
-            }
-
-            var response = result.OutputJson.Select(json => { using var document = JsonDocument.Parse(json); return document.RootElement.Clone(); })
-                .FirstOrDefault(o => o.ValueKind == JsonValueKind.Object);
-            var status = response.ValueKind == JsonValueKind.Object ? String(response, "StatusCode") : null;
-            return status is "200" ? (true, "HTTP 200", result.Elapsed) : (false, $"HTTP {status ?? "(no response)"}", result.Elapsed);
-        }
 
         /// <summary>The node's clock in UTC (Get-Date, converted on the node).</summary>
         public static async Task<DateTimeOffset> GetDateAsync(INodeSession node, CancellationToken cancellationToken)
@@ -457,7 +438,7 @@ namespace Az.StackHCI.Core.Nodes
         /// Runs a catalogued command; a parameter the catalogue marks feature-detected is passed only where the node's
         /// command has it (MS 2.x: <c>(Get-Command …).Parameters.ContainsKey('Cloud')</c>).
         /// </summary>
-        private static async Task<NodeCommandResult> Invoke(INodeSession node, string command, IReadOnlyDictionary<string, object?>? parameters, CancellationToken cancellationToken)
+        internal static async Task<NodeCommandResult> Invoke(INodeSession node, string command, IReadOnlyDictionary<string, object?>? parameters, CancellationToken cancellationToken)
         {
             var given = parameters ?? Empty;
             var spec = NodeCommandCatalogue.Get(command);
@@ -494,7 +475,7 @@ namespace Az.StackHCI.Core.Nodes
                 ? found
                 : throw new NodeCommandException(node.ComputerName, command, new[] { new NodeError("It returned no object.", "InvalidOutput", "InvalidResult") });
 
-        private static string? String(JsonElement element, string name)
+        internal static string? String(JsonElement element, string name)
         {
             foreach (var property in element.EnumerateObject())
             {

@@ -6,7 +6,10 @@ using Az.StackHCI.Models;
 
 namespace Az.StackHCI.Commands
 {
-    /// <summary>Tests, from every node at once, the endpoints registration needs and the nodes' clocks. No sign-in, no changes.</summary>
+    /// <summary>
+    /// The environment check, from every node at once: DNS, the endpoints registration needs, the three proxy settings,
+    /// TLS inspection and the clocks. No sign-in, no changes.
+    /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "AzStackHCIConnection")]
     [OutputType(typeof(AzStackHCIConnectionTestResult), typeof(bool))]
     public sealed class TestAzStackHCIConnectionCommand : AzStackHCINodeCmdlet
@@ -35,10 +38,39 @@ namespace Az.StackHCI.Commands
         [Parameter]
         public SwitchParameter Quiet { get; set; }
 
+        /// <summary>Every request from the nodes goes through this proxy (http://host:port) instead of their own settings.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public System.Uri? Proxy { get; set; }
+
+        /// <summary>The credential for -Proxy (Basic).</summary>
+        [Parameter]
+        [Credential]
+        public PSCredential? ProxyCredential { get; set; }
+
+        /// <summary>Tests the Azure Arc agent's endpoints too, also when Arc is not enabled on the cluster.</summary>
+        [Parameter]
+        public SwitchParameter IncludeArc { get; set; }
+
+        /// <summary>Writes the results to &lt;ReportPath&gt;.json and &lt;ReportPath&gt;.txt.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ReportPath { get; set; }
+
         protected override void ProcessRecord()
         {
             CheckRemotingParameters(Credential);
-            var request = new ConnectionTestRequest { EnvironmentName = EnvironmentName, Region = Region, ComputerName = ComputerName, ThrottleLimit = ThrottleLimit };
+            var request = new ConnectionTestRequest
+            {
+                EnvironmentName = EnvironmentName,
+                Region = Region,
+                ComputerName = ComputerName,
+                ThrottleLimit = ThrottleLimit,
+                Proxy = Proxy,
+                ProxyCredential = ProxyCredential?.GetNetworkCredential(),
+                IncludeArc = IncludeArc,
+                ReportPath = ReportPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ReportPath),
+            };
             using var connector = NewConnector(Credential);
             if (!TryRunOperation((reporter, token) => new ConnectionTestWorkflow(connector, reporter).RunAsync(request, token), out var results))
             {
@@ -65,12 +97,14 @@ namespace Az.StackHCI.Commands
                     IsRequired = result.IsRequired,
                     Result = result.Succeeded ? ConnectionTestResult.Succeeded : ConnectionTestResult.Failed,
                     FailedNodes = result.FailedNodes.ToList(),
+                    Remediation = result.Remediation,
                     Nodes = result.Nodes.Select(n => new AzStackHCINodeTestResult
                     {
                         ComputerName = n.ComputerName,
                         Result = n.Succeeded ? ConnectionTestResult.Succeeded : ConnectionTestResult.Failed,
                         Detail = n.Detail,
                         Duration = n.Duration,
+                        Data = new System.Collections.Generic.Dictionary<string, string>(n.Data),
                     }).ToList(),
                 });
             }

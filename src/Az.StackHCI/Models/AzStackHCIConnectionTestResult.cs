@@ -24,6 +24,9 @@ namespace Az.StackHCI.Models
         public IReadOnlyList<string> FailedNodes { get; set; } = new List<string>();
 
         public IReadOnlyList<AzStackHCINodeTestResult> Nodes { get; set; } = new List<AzStackHCINodeTestResult>();
+
+        /// <summary>What to do when the test failed, with the page of Microsoft's docs; empty when it passed.</summary>
+        public string? Remediation { get; set; }
     }
 
     /// <summary>One node's answer to one test.</summary>
@@ -37,6 +40,9 @@ namespace Az.StackHCI.Models
 
         /// <summary>The request's time on the node; for the clock test, the node's offset from UTC.</summary>
         public TimeSpan? Duration { get; set; }
+
+        /// <summary>What the node reported, by name: its proxy settings, the addresses a name resolved to, the certificate chain it was shown.</summary>
+        public IReadOnlyDictionary<string, string> Data { get; set; } = new Dictionary<string, string>();
 
         public override string ToString() => $"{ComputerName}: {Result} ({Detail})";
     }

@@ -1,13 +1,16 @@
 # Runs one command on a node and sends back only plain values, so no node type has to survive the trip. Real nodes
 # run it in Windows PowerShell 5.1 (WinRM) or pwsh 7 (SSH), where the OS module's objects arrive deserialized through
 # the Windows PowerShell compatibility session: nothing newer than 5.1 may be used here.
-param([string] $Command, [hashtable] $Parameters, [string[]] $Select, [string[]] $ExpandOnNode, [string] $InputCommand, [hashtable] $InputParameters)
+param([string] $Command, [hashtable] $Parameters, [string[]] $Select, [string[]] $ExpandOnNode, [string] $InputCommand, [hashtable] $InputParameters, [string] $Definition)
 
 # Nothing on the node may wait for a prompt or spend time drawing progress nobody sees.
 $ProgressPreference = 'SilentlyContinue'
 $ConfirmPreference = 'None'
 # Windows PowerShell 5.1 may not offer TLS 1.2 by default; every Azure endpoint requires it.
 if ($PSVersionTable.PSVersion.Major -lt 6) { [Net.ServicePointManager]::SecurityProtocol = [Net.ServicePointManager]::SecurityProtocol -bor [Net.SecurityProtocolType]::Tls12 }
+
+# A command of the module itself (no OS command), defined here for this run only.
+if ($Definition) { . ([scriptblock]::Create($Definition)) }
 
 # Paths only the node can spell (%windir%, %ProgramFiles%), as Microsoft's callers build them there.
 foreach ($name in @($ExpandOnNode)) {

@@ -108,13 +108,18 @@ namespace Az.StackHCI.Remoting
     internal sealed class PowerShellNodeSession : INodeSession
     {
         // Runs on the node: the command's output as JSON of plain values, its errors as plain records (Invoke-NodeCommand.ps1).
-        private static readonly Lazy<string> RemoteScript = new Lazy<string>(() =>
+        private static readonly Lazy<string> RemoteScript = new Lazy<string>(() => Script("Invoke-NodeCommand.ps1"));
+
+        // The module's own node-side functions (catalogue definedBy), sent with the commands that need them.
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Definitions = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
+
+        private static string Script(string name)
         {
-            using var stream = typeof(PowerShellNodeSession).Assembly.GetManifestResourceStream("Az.StackHCI.Remoting.Invoke-NodeCommand.ps1")
-                ?? throw new InvalidOperationException("The node script is missing from the module.");
+            using var stream = typeof(PowerShellNodeSession).Assembly.GetManifestResourceStream("Az.StackHCI.Remoting." + name)
+                ?? throw new InvalidOperationException($"The node script {name} is missing from the module.");
             using var reader = new System.IO.StreamReader(stream);
             return reader.ReadToEnd();
-        });
+        }
 
         private readonly PSObject _session;
         private readonly RunspacePool _pool;
@@ -141,7 +146,10 @@ namespace Az.StackHCI.Remoting
                 var table = new Hashtable(StringComparer.OrdinalIgnoreCase);
                 foreach (var parameter in parameters)
                 {
-                    table[parameter.Key] = parameter.Value;
+                    // The engine holds no PowerShell types: a credential travels to the node as the PSCredential it expects.
+                    table[parameter.Key] = parameter.Value is System.Net.NetworkCredential credential
+                        ? new PSCredential(credential.UserName, credential.SecurePassword)
+                        : parameter.Value;
                 }
 
                 return table;
@@ -156,6 +164,7 @@ namespace Az.StackHCI.Remoting
                 {
                     invocation.Command, Table(invocation.Parameters), invocation.Spec.Select.ToArray(), invocation.Spec.ExpandOnNode.ToArray(),
                     invocation.Input?.Command, invocation.Input is null ? null : Table(invocation.Input.Parameters),
+                    invocation.Spec.DefinedBy is string definedBy ? Definitions.GetOrAdd(definedBy, Script) : null,
                 });
             Collection<PSObject> results;
             await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
