@@ -7,7 +7,8 @@ BeforeDiscovery {
     $catalogue = (Get-Content (Join-Path $PSScriptRoot '../../src/Az.StackHCI.Core/Nodes/NodeCommandCatalogue.json') -Raw | ConvertFrom-Json).commands
     $osCommands = @($catalogue.PSObject.Properties | Where-Object { $_.Value.module -in 'AzureStackHCI', 'FailoverClusters' } |
             ForEach-Object { @{ Command = $_.Name; Expected = @($_.Value.parameters.PSObject.Properties | ForEach-Object Name) } })
-    $standardCommands = @($catalogue.PSObject.Properties | Where-Object { $_.Value.module -notin 'AzureStackHCI', 'FailoverClusters' } |
+    # The module's own node functions (definedBy) are sent with the command and run as they are: the lab has none of them.
+    $standardCommands = @($catalogue.PSObject.Properties | Where-Object { $_.Value.module -notin 'AzureStackHCI', 'FailoverClusters' -and -not $_.Value.PSObject.Properties['definedBy'] } |
             ForEach-Object { @{ Command = $_.Name; Expected = @($_.Value.parameters.PSObject.Properties | ForEach-Object Name) } })
 
     # The calls Microsoft's module makes on nodes (MS 1.1 Az.StackHCI.psm1, MS 2.x stackhci.ps1; see
@@ -36,9 +37,9 @@ BeforeDiscovery {
         'Get-CimInstance CIM_OperatingSystem'
     ) | ForEach-Object { @{ Call = $_ } }
 
-    # The connectivity check's calls on a node, with the real commands' parameters (/tmp/research15.md §B, §C, §F: docs
-    # (DnsClient Resolve-DnsName), Invoke-WebRequest in Windows PowerShell 5.1, the proxy keys of Azure Local's
-    # configure-proxy-settings): each must bind to the lab node's command too.
+    # The connectivity check's calls on a node, with the real commands' parameters (docs: DnsClient Resolve-DnsName,
+    # Invoke-WebRequest in Windows PowerShell 5.1, the proxy keys of Azure Stack HCI's configure-proxy-settings pages):
+    # each must bind to the lab node's command too.
     $connectivityCalls = @(
         'Resolve-DnsName -Name $v -Type A -DnsOnly -QuickTimeout'
         'Resolve-DnsName $v A -Server $v'

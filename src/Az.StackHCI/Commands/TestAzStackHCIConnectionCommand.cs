@@ -38,7 +38,7 @@ namespace Az.StackHCI.Commands
         [Parameter]
         public SwitchParameter Quiet { get; set; }
 
-        /// <summary>Every request from the nodes goes through this proxy (http://host:port) instead of their own settings.</summary>
+        /// <summary>Every request from the nodes goes through this proxy (an http address with host and port) instead of their own settings.</summary>
         [Parameter]
         [ValidateNotNull]
         public System.Uri? Proxy { get; set; }

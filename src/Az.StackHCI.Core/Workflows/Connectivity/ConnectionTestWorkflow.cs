@@ -24,12 +24,20 @@ namespace Az.StackHCI.Core.Workflows.Connectivity
         private readonly INodeConnector _connector;
         private readonly IOperationReporter _reporter;
         private readonly EnvironmentCatalog _environments;
+        private readonly Func<Uri, CancellationToken, Task<CertificateChain?>> _readHere;
 
         public ConnectionTestWorkflow(INodeConnector connector, IOperationReporter reporter, EnvironmentCatalog? environments = null)
+            : this(connector, reporter, environments, TlsInspection.ReadHereAsync)
+        {
+        }
+
+        /// <param name="readHere">How this computer reads an endpoint's chain (unit tests replace the network).</param>
+        internal ConnectionTestWorkflow(INodeConnector connector, IOperationReporter reporter, EnvironmentCatalog? environments, Func<Uri, CancellationToken, Task<CertificateChain?>> readHere)
         {
             _connector = connector;
             _reporter = reporter;
             _environments = environments ?? new EnvironmentCatalog();
+            _readHere = readHere;
         }
 
         /// <summary>What -Quiet answers: every required test passed on every node.</summary>
@@ -63,18 +71,20 @@ namespace Az.StackHCI.Core.Workflows.Connectivity
             {
                 progress.Step("Opening sessions to every node", 10);
                 using var cluster = await ClusterConnection.OpenAsync(_connector, request.ComputerName, request.ThrottleLimit, _reporter, cancellationToken, requireAll: false).ConfigureAwait(false);
-                var targets = ConnectivityTargets.For(environment, request.Region, request.IncludeArc || await ArcEnabledAsync(cluster.Entry, cancellationToken).ConfigureAwait(false));
-                if ((request.IncludeArc || targets.Count > 4) && ConnectivityTargets.ArcEndpoints(environment).Count == 0)
+                var includeArc = request.IncludeArc || await ArcEnabledAsync(cluster.Entry, cancellationToken).ConfigureAwait(false);
+                if (includeArc && ConnectivityTargets.ArcEndpoints(environment).Count == 0)
                 {
                     _reporter.Warning($"No Azure Arc agent endpoints are known for environment {environment.Name}; they are not tested.");
                 }
+
+                var targets = ConnectivityTargets.For(environment, request.Region, includeArc);
 
                 var hosts = targets.Select(t => t.Endpoint.Host).Concat(request.Proxy is null ? Array.Empty<string>() : new[] { request.Proxy.Host })
                     .Where(IsName).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
                 var tlsTargets = targets.Where(t => t.CheckTls).GroupBy(t => t.Endpoint.Authority, StringComparer.OrdinalIgnoreCase).Select(g => g.First()).ToList();
                 var expectedRoots = BuiltInEnvironments.IsAzure(environment.Name) ? TlsInspection.AzureRoots : null;
                 progress.Step($"Testing {targets.Count} endpoint(s), DNS, proxy settings, TLS and the clock from {cluster.Nodes.Count} node(s)", 30);
-                var here = Task.WhenAll(tlsTargets.Select(t => TlsInspection.ReadHereAsync(t.Endpoint, cancellationToken)));
+                var here = Task.WhenAll(tlsTargets.Select(t => _readHere(t.Endpoint, cancellationToken)));
                 var nodes = cluster.Nodes;
                 var outcomes = await NodeFanOut.RunAsync(Enumerable.Range(0, nodes.Count), i => cluster.Members[i], async (i, token) =>
                 {

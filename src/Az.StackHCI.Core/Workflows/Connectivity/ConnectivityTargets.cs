@@ -59,8 +59,8 @@ namespace Az.StackHCI.Core.Workflows.Connectivity
             };
             if (environment.Name == BuiltInEnvironments.AzureCloud && !canary)
             {
-                // "Previously, this URL was: https://azurestackhci.azurefd.net. If you've already registered your cluster
-                // with the old URL, you must allowlist the old URL as well." (firewall requirements)
+                // The firewall requirements: the service's URL was azurestackhci.azurefd.net before, and clusters
+                // registered with the old URL must allow it as well.
                 var legacy = new Uri("https://azurestackhci.azurefd.net/");
                 targets.Add(new ConnectivityTarget("Connect to Azure Stack HCI Service (older endpoint)", Path(legacy, "health"), false, false, false, Remediations.Firewall(legacy)));
             }
@@ -79,19 +79,19 @@ namespace Az.StackHCI.Core.Workflows.Connectivity
         /// </summary>
         internal static IReadOnlyList<(string Purpose, Uri Endpoint)> ArcEndpoints(HciEnvironment environment)
         {
-            var suffix = environment.Name switch
+            var (identity, extensions) = environment.Name switch
             {
-                BuiltInEnvironments.AzureCloud or BuiltInEnvironments.AzureCanary => "azure.com",
-                BuiltInEnvironments.AzureUSGovernment => "azure.us",
-                BuiltInEnvironments.AzureChinaCloud => "azure.cn",
-                _ => null,
+                BuiltInEnvironments.AzureCloud or BuiltInEnvironments.AzureCanary => ("https://gbl.his.arc.azure.com/", "https://agentserviceapi.guestconfiguration.azure.com/"),
+                BuiltInEnvironments.AzureUSGovernment => ("https://gbl.his.arc.azure.us/", "https://agentserviceapi.guestconfiguration.azure.us/"),
+                BuiltInEnvironments.AzureChinaCloud => ("https://gbl.his.arc.azure.cn/", "https://agentserviceapi.guestconfiguration.azure.cn/"),
+                _ => ((string?)null, (string?)null),
             };
-            return suffix is null
+            return identity is null
                 ? Array.Empty<(string, Uri)>()
                 : new[]
                 {
-                    ("metadata and hybrid identity", new Uri($"https://gbl.his.arc.{suffix}/")),
-                    ("extensions and guest configuration", new Uri($"https://agentserviceapi.guestconfiguration.{suffix}/")),
+                    ("metadata and hybrid identity", new Uri(identity)),
+                    ("extensions and guest configuration", new Uri(extensions!)),
                     ("agent download", new Uri(Nodes.ArcAgentPaths.InstallerWebLink)),
                 };
         }

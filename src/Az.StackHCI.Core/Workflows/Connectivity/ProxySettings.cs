@@ -98,7 +98,7 @@ namespace Az.StackHCI.Core.Workflows.Connectivity
             return (Next(), Next());
         }
 
-        /// <summary>"http://Proxy.Contoso.com:8080/" → "proxy.contoso.com:8080"; WinINet's "https=host:port;http=…" → the https one.</summary>
+        /// <summary>"http://Proxy.Contoso.Example:8080/" → "proxy.contoso.example:8080"; WinINet's "https=host:port;http=…" → the https one.</summary>
         internal static string? Normalize(string? proxy)
         {
             if (string.IsNullOrWhiteSpace(proxy))
