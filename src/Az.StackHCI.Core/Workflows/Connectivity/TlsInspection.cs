@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Net.Http;
 using System.Net.Security;
 using System.Threading;
 using System.Threading.Tasks;
@@ -54,42 +53,30 @@ namespace Az.StackHCI.Core.Workflows.Connectivity
         }
 
         /// <summary>
-        /// The chain this computer is shown for <paramref name="uri"/>, through its own proxy settings, or null when it
-        /// cannot reach it. Validation stays on: the callback only records what it was shown and keeps the verdict.
+        /// The chain this computer trusts for <paramref name="uri"/> (a direct TLS connection with the platform's own
+        /// validation, then the chain built for the certificate it was shown), or null when it cannot reach or trust it.
         /// </summary>
         public static async Task<CertificateChain?> ReadHereAsync(Uri uri, CancellationToken cancellationToken)
         {
-            var elements = new List<(string, string, string)>();
-            var trusted = false;
-            using var handler = new HttpClientHandler
-            {
-                ServerCertificateCustomValidationCallback = (_, _, chain, errors) =>
-                {
-                    lock (elements)
-                    {
-                        elements.Clear();
-                        elements.AddRange(chain?.ChainElements.Cast<System.Security.Cryptography.X509Certificates.X509ChainElement>()
-                            .Select(e => (e.Certificate.Subject, e.Certificate.Issuer, e.Certificate.Thumbprint)) ?? Enumerable.Empty<(string, string, string)>());
-                    }
-
-                    trusted = errors == SslPolicyErrors.None;
-                    return trusted;
-                },
-            };
-            using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
-            string? error = null;
             try
             {
-                using var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, uri), cancellationToken).ConfigureAwait(false);
+                using var client = new System.Net.Sockets.TcpClient();
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(TimeSpan.FromSeconds(30));
+                using var abandon = timeout.Token.Register(client.Dispose);
+                await client.ConnectAsync(uri.DnsSafeHost, uri.Port).ConfigureAwait(false);
+                using var ssl = new SslStream(client.GetStream(), false);
+                await ssl.AuthenticateAsClientAsync(uri.DnsSafeHost).ConfigureAwait(false);
+                using var leaf = new System.Security.Cryptography.X509Certificates.X509Certificate2(ssl.RemoteCertificate!);
+                using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+                chain.Build(leaf);
+                var elements = chain.ChainElements.Cast<System.Security.Cryptography.X509Certificates.X509ChainElement>()
+                    .Select(e => (e.Certificate.Subject, e.Certificate.Issuer, e.Certificate.Thumbprint)).ToList();
+                return new CertificateChain(elements, true, null);
             }
-            catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (ex is System.Net.Sockets.SocketException || ex is System.IO.IOException || ex is ObjectDisposedException || ex is System.Security.Authentication.AuthenticationException))
             {
-                error = ex.GetBaseException().Message;
-            }
-
-            lock (elements)
-            {
-                return elements.Count == 0 ? null : new CertificateChain(elements.ToList(), trusted, error);
+                return null;
             }
         }
     }
