@@ -1,7 +1,7 @@
 # Defined in the node session before the command runs (it is no OS command): the certificate chain a node is shown
 # for an HTTPS endpoint, directly or through a proxy's CONNECT tunnel, as Microsoft's Environment Checker reads it
-# to detect TLS inspection (its Get-SslCertificateChain -Url -Proxy -ProxyCredential). Validation stays on: the
-# callback records what the node was shown and returns the platform's own verdict. Windows PowerShell 5.1 too.
+# to detect TLS inspection (its Get-SslCertificateChain -Url -Proxy -ProxyCredential). Validation stays the
+# platform's own. Windows PowerShell 5.1 too.
 function Get-AzStackHCICertificateChain {
     param([Parameter(Mandatory)] [uri] $Uri, [uri] $Proxy, [pscredential] $ProxyCredential, [int] $TimeoutSec = 30)
     $port = if ($Uri.Port -gt 0) { $Uri.Port } else { 443 }
@@ -30,19 +30,18 @@ function Get-AzStackHCICertificateChain {
             $status = ($head.ToString() -split "`r`n")[0]
             if ($status -notmatch '^HTTP/\d\.\d 200') { throw "The proxy $($Proxy.Authority) refused the tunnel to $($Uri.DnsSafeHost):${port}: $status" }
         }
-        $seen = @{}
-        $callback = [System.Net.Security.RemoteCertificateValidationCallback] {
-            param($sender, $certificate, $chain, $errors)
-            $seen.Chain = @($chain.ChainElements | ForEach-Object { [pscustomobject]@{ Subject = $_.Certificate.Subject; Issuer = $_.Certificate.Issuer; Thumbprint = $_.Certificate.Thumbprint } })
-            $seen.Errors = [string] $errors
-            $errors -eq [System.Net.Security.SslPolicyErrors]::None
+        # The platform's own validation, no callback: a trusted endpoint's chain is built for the certificate it showed;
+        # an untrusted one comes back as the handshake's error.
+        $ssl = New-Object System.Net.Security.SslStream($stream, $false)
+        try {
+            $ssl.AuthenticateAsClient($Uri.DnsSafeHost)
+            $chain = New-Object System.Security.Cryptography.X509Certificates.X509Chain
+            [void] $chain.Build((New-Object System.Security.Cryptography.X509Certificates.X509Certificate2($ssl.RemoteCertificate)))
+            $elements = @($chain.ChainElements | ForEach-Object { [pscustomobject]@{ Subject = $_.Certificate.Subject; Issuer = $_.Certificate.Issuer; Thumbprint = $_.Certificate.Thumbprint } })
+            [pscustomobject]@{ Chain = $elements; Trusted = $true; Error = $null }
         }
-        $ssl = New-Object System.Net.Security.SslStream($stream, $false, $callback)
-        $failure = $null
-        try { $ssl.AuthenticateAsClient($Uri.DnsSafeHost) } catch { $failure = $_.Exception.GetBaseException().Message }
+        catch { [pscustomobject]@{ Chain = @(); Trusted = $false; Error = $_.Exception.GetBaseException().Message } }
         finally { $ssl.Dispose() }
-        if (-not $seen.Chain) { throw "No certificate from $($Uri.DnsSafeHost):${port}: $failure" }
-        [pscustomobject]@{ Chain = $seen.Chain; PolicyErrors = $seen.Errors; Trusted = -not $failure; Error = $failure }
     }
     finally { $client.Dispose() }
 }

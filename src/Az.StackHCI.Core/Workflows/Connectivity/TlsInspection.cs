@@ -28,7 +28,12 @@ namespace Az.StackHCI.Core.Workflows.Connectivity
         /// </summary>
         public static (bool Inspected, string Detail) Judge(CertificateChain node, CertificateChain? here, IReadOnlyList<string>? expectedRoots)
         {
-            var shown = $"issued by {Name(node.Elements.FirstOrDefault().Issuer)}, chain ending at {Name(node.Top)}{(node.Trusted ? "" : ", not trusted by the node")}";
+            if (!node.Trusted)
+            {
+                return (true, $"The node does not trust the certificate it is shown: {node.Error} A TLS-inspecting proxy (or a root the node lacks) is the usual cause.");
+            }
+
+            var shown = $"issued by {Name(node.Elements.FirstOrDefault().Issuer)}, chain ending at {Name(node.Top)}";
             if (expectedRoots is not null && !node.Elements.Any(e => expectedRoots.Any(root => Name(e.Issuer).Equals(root, StringComparison.OrdinalIgnoreCase))))
             {
                 return (true, $"The node is shown a certificate {shown}, which is none of the roots Azure uses: SSL decryption and re-encryption detected.");
@@ -39,9 +44,7 @@ namespace Az.StackHCI.Core.Workflows.Connectivity
                 return (true, $"The node is shown a certificate {shown}; this computer is shown one ending at {Name(here.Top)}: something between the node and the endpoint re-signs TLS.");
             }
 
-            return node.Trusted
-                ? (false, $"Chain ending at {Name(node.Top)}, trusted.")
-                : (true, $"The node does not trust the certificate it is shown ({shown}): {node.Error}");
+            return (false, $"Chain ending at {Name(node.Top)}, trusted.");
         }
 
         /// <summary>The CN of a distinguished name ("CN=DigiCert Global Root G2, OU=…" → "DigiCert Global Root G2").</summary>
