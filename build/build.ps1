@@ -8,13 +8,15 @@
              Ends with "N passed, N failed"; exits non-zero when anything failed.
     Package  out/Az.StackHCI.<version>.nupkg, installable with Install-PSResource/Save-PSResource.
     Demo     Build and run build/demo.ps1 against the built module.
-    Bench    Build and run the benchmarks in build/bench/.
+    Bench    Build and run the benchmarks in build/bench/ (-Quick: the short set, under ten minutes).
 #>
 [CmdletBinding()]
 param(
     [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Bench')]
     [string] $Task = 'Build',
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+    # Bench only: 1 and 8 nodes, parallel and one at a time, one run each.
+    [switch] $Quick
 )
 
 $ErrorActionPreference = 'Stop'
@@ -150,5 +152,5 @@ switch ($Task) {
     'Package' { Invoke-BuildTask; Invoke-PackageTask }
     'Test' { $script:treeBefore = Get-WorkingTreeChanges; Invoke-BuildTask; Invoke-PackageTask; Invoke-TestTask }
     'Demo' { Invoke-BuildTask; & (Join-Path $PSScriptRoot 'demo.ps1') -ModulePath $moduleOut }
-    'Bench' { Invoke-BuildTask; & (Join-Path $PSScriptRoot 'bench/Invoke-Benchmarks.ps1') -ModulePath $moduleOut }
+    'Bench' { Invoke-BuildTask; & (Join-Path $PSScriptRoot 'bench/Invoke-Benchmarks.ps1') -ModulePath $moduleOut -Quick:$Quick }
 }

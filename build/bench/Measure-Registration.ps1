@@ -1,27 +1,24 @@
 <#
 .SYNOPSIS
-    Register-AzStackHCI (with Arc) against the lab under injected latency: wall time for each cluster size, the
-    same 8 nodes one at a time (-ThrottleLimit 1, the shape of Microsoft's module), peak memory of the management
-    process, and the cloud calls and node commands each registration makes. Returns one row per scenario.
+    Register-AzStackHCI (with Arc) against the lab, once per scenario and run: wall time, the node rounds on the
+    critical path (from the nodes' journal), the management process's cloud calls (from the lab's journal), its peak
+    memory and CPU time. Returns one row per scenario, medians over its runs.
 
 .DESCRIPTION
-    The lab (cloud and nodes) runs under -Root. Every registration starts from a fresh lab state and runs in its own
-    pwsh process, which imports the module and adds the lab environment before the clock starts; its peak resident
-    memory (VmHWM) and the CPU time it used (import included) are read at its end. The lab's nodes share this
-    machine's processors with it: on two cores their PowerShell start-ups, not the module, set the pace. Scenarios of one cluster size are interleaved run by run, so machine noise
-    hits them alike. Injected latency: every ARM and Graph request, every authority request (tokens), and every
-    node command (the lab node's latencyMs switch applies to each OS command the module calls on a node).
+    A scenario is { nodes, throttleLimit, nodeLatencyMs, arcEnableSeconds, runs }. Scenarios of one cluster size share
+    one lab and are interleaved run by run, so machine noise hits them alike. Every run starts from a fresh lab state
+    and registers from a pwsh process of its own, which imports the module and adds the lab's environment before the
+    clock starts; only journal lines after that start are counted. The lab's nodes share this machine's processors
+    with it, so the wall time is only meaningful where the injected node latency, as on a real node, dominates; the
+    node rounds and call counts do not depend on the machine at all.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
+    # JSON: an array of scenarios (see the description).
+    [Parameter(Mandatory)] [string] $Scenarios,
     [string] $Root = (Join-Path ([IO.Path]::GetTempPath()) 'azstackhci-bench-lab'),
-    [string] $Sizes = '1,4,8,16',
-    [int] $Runs = 3,
-    # The cluster size also registered one node at a time (-ThrottleLimit 1).
-    [int] $SequentialSize = 8,
     [int] $CloudLatencyMs = 80,
     [int] $TokenLatencyMs = 150,
-    [int] $NodeLatencyMs = 300,
     [string] $ResultPath
 )
 
@@ -30,6 +27,7 @@ Set-StrictMode -Version Latest
 $repository = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
 $manifest = Join-Path $ModulePath 'Az.StackHCI.psd1'
 Import-Module (Join-Path $repository 'tests/pester/LabHelpers.psm1') -Force
+Import-Module (Join-Path $PSScriptRoot 'BenchJournal.psm1') -Force
 
 function Start-BenchLab([int] $Nodes) {
     $file = & (Join-Path $repository 'tests/lab/Start-Lab.ps1') -Nodes $Nodes -Root $Root | Select-Object -Last 1
@@ -37,35 +35,32 @@ function Start-BenchLab([int] $Nodes) {
     $env:SSL_CERT_FILE = (Get-Content $file -Raw | ConvertFrom-Json).caBundle
 }
 
-function Set-BenchLatency {
+function Set-BenchLatency($Scenario) {
     Set-LabFaults @(
         @{ service = 'arm'; latencyMs = $CloudLatencyMs }
         @{ service = 'graph'; latencyMs = $CloudLatencyMs }
         @{ service = 'authority'; latencyMs = $TokenLatencyMs }
     )
-    foreach ($node in (Get-Lab).clusters[0].nodes) { Set-LabNode $node @{ latencyMs = $NodeLatencyMs } }
+    foreach ($node in (Get-Lab).clusters[0].nodes) {
+        Set-LabNode $node @{ latencyMs = $Scenario.nodeLatencyMs; arcEnableSeconds = $Scenario.arcEnableSeconds }
+    }
 }
 
-# The registration, alone in a fresh process: JSON with the result, seconds and peak memory.
+# The registration, alone in a fresh process: JSON with its result, start, seconds, peak memory and CPU time.
 $child = @'
 param($Manifest, $ThrottleLimit, $LogsDirectory)
 $ErrorActionPreference = 'Stop'
 Import-Module $Manifest
 $lab = Get-Content $env:AZSTACKHCI_LAB_JSON -Raw | ConvertFrom-Json
 Add-AzStackHCIEnvironment -Name $lab.environmentName -ResourceManagerEndpoint $lab.resourceManagerEndpoint -Scope Process | Out-Null
+$start = [DateTimeOffset]::UtcNow
 $watch = [Diagnostics.Stopwatch]::StartNew()
-$sessions = $null
 $result = Register-AzStackHCI -SubscriptionId $lab.subscriptionId -Region eastus -EnvironmentName $lab.environmentName `
-    -ComputerName $lab.clusters[0].nodes[0] -ThrottleLimit $ThrottleLimit -LogsDirectory $LogsDirectory -WarningAction SilentlyContinue -Verbose 4>&1 |
-    ForEach-Object {
-        # Sign-in and the sessions to every node come before the pre-flight's first step.
-        if ($_ -isnot [Management.Automation.VerboseRecord]) { $_ }
-        elseif ($null -eq $sessions -and $_.Message -like 'Validating the parameters*') { $sessions = $watch.Elapsed.TotalSeconds }
-    }
+    -ComputerName $lab.clusters[0].nodes[0] -ThrottleLimit $ThrottleLimit -LogsDirectory $LogsDirectory -WarningAction SilentlyContinue
 $seconds = $watch.Elapsed.TotalSeconds
-# The process's peak resident memory (VmHWM on Linux).
+# PeakWorkingSet64 is VmHWM on Linux: the process's peak resident memory.
 $process = [Diagnostics.Process]::GetCurrentProcess()
-@{ Result = "$($result.Result)"; Seconds = $seconds; SessionSeconds = $sessions; PeakRssMB = [math]::Round($process.PeakWorkingSet64 / 1MB)
+@{ Result = "$($result.Result)"; Start = $start.ToString('o'); Seconds = $seconds; PeakRssMb = [math]::Round($process.PeakWorkingSet64 / 1MB)
     CpuSeconds = $process.TotalProcessorTime.TotalSeconds } | ConvertTo-Json -Compress
 '@
 $childFile = Join-Path ([IO.Path]::GetTempPath()) "azstackhci-bench-$PID.ps1"
@@ -73,68 +68,80 @@ Set-Content -Path $childFile -Value $child
 $logs = Join-Path ([IO.Path]::GetTempPath()) "azstackhci-bench-logs-$PID"
 New-Item -ItemType Directory -Path $logs -Force | Out-Null
 
-function Invoke-Registration([int] $ThrottleLimit) {
+function Invoke-Registration($Scenario) {
     Reset-Lab
-    Set-BenchLatency
+    Set-BenchLatency $Scenario
     $pwsh = [Environment]::ProcessPath
     $arguments = @(if ([IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
-    $output = & $pwsh @arguments -NoLogo -NoProfile -NonInteractive -File $childFile -Manifest $manifest -ThrottleLimit $ThrottleLimit -LogsDirectory $logs
+    $output = & $pwsh @arguments -NoLogo -NoProfile -NonInteractive -File $childFile -Manifest $manifest -ThrottleLimit $Scenario.throttleLimit -LogsDirectory $logs
     if ($LASTEXITCODE -ne 0) { throw "The registration failed: $($output -join "`n")" }
     $run = $output | Select-Object -Last 1 | ConvertFrom-Json
     if ($run.Result -ne 'Success') { throw "The registration ended with $($run.Result)." }
-    $journal = @(Get-LabJournal)
-    $nodeJournal = Join-Path (Get-Lab).root 'nodes/journal'
-    $run | Add-Member -NotePropertyMembers ([ordered]@{
-            ArmCalls       = @($journal | Where-Object service -EQ 'arm').Count
-            GraphCalls     = @($journal | Where-Object service -EQ 'graph').Count
-            AuthorityCalls = @($journal | Where-Object service -EQ 'authority').Count
-            HciCalls       = @($journal | Where-Object service -EQ 'hci').Count
-            NodeCommands   = if (Test-Path $nodeJournal) { @(Get-Content $nodeJournal | Where-Object { $_ }).Count } else { 0 }
-        }) -PassThru
+    $start = [DateTimeOffset] $run.Start
+    $journal = @(Get-LabJournal | Where-Object { [DateTimeOffset] $_.time -ge $start })
+    $nodeJournalFile = Join-Path (Get-Lab).root 'nodes/journal'
+    $nodeJournal = @(if (Test-Path $nodeJournalFile) { Get-Content $nodeJournalFile | Where-Object { $_ } | ConvertFrom-Json })
+    $rounds = @(Get-NodeRounds $nodeJournal)
+    $calls = Get-ManagementCalls $journal (Get-Lab).users.admin.userName
+    $enables = @($nodeJournal | Where-Object command -EQ 'Enable-AzureStackHCIArcIntegration')
+    [pscustomobject]@{
+        Seconds = $run.Seconds; PeakRssMb = $run.PeakRssMb; CpuSeconds = $run.CpuSeconds
+        NodeRounds = $rounds.Count; CriticalPath = @($rounds.Command)
+        NodeCommands = $nodeJournal.Count; Calls = $calls
+        # From the first Enable's start to the last one's end: what Arc enablement cost in wall time.
+        ArcEnableSeconds = if ($enables) {
+            (([DateTimeOffset[]] $enables.end | Measure-Object -Maximum).Maximum - ([DateTimeOffset[]] $enables.time | Measure-Object -Minimum).Minimum).TotalSeconds
+        } else { 0 }
+    }
 }
 
 function Get-Median([double[]] $Values) { $sorted = @($Values | Sort-Object); $sorted[[int][math]::Floor($sorted.Count / 2)] }
 
+$plan = @(ConvertFrom-Json $Scenarios)
 $rows = [Collections.Generic.List[object]]::new()
 try {
-    foreach ($size in $Sizes -split ',' | ForEach-Object { [int] $_ }) {
+    foreach ($group in $plan | Group-Object nodes | Sort-Object { [int] $_.Name }) {
+        $size = [int] $group.Name
         Write-Host "Lab with a $size-node cluster..."
         Start-BenchLab $size
-        $scenarios = [ordered]@{ "$size node(s)" = 16 }
-        if ($size -eq $SequentialSize) { $scenarios["$size nodes, one at a time"] = 1 }
-        $samples = @{}
-        foreach ($name in $scenarios.Keys) { $samples[$name] = [Collections.Generic.List[object]]::new() }
-        for ($i = 1; $i -le $Runs; $i++) {
-            foreach ($name in $scenarios.Keys) {
-                $run = Invoke-Registration $scenarios[$name]
-                Write-Host ("  {0}, run {1}: {2:N1} s ({3:N1} s signing in and opening sessions), peak {4} MB" -f $name, $i, $run.Seconds, $run.SessionSeconds, $run.PeakRssMB)
-                $samples[$name].Add($run)
+        $samples = [ordered]@{}
+        $runs = ($group.Group.runs | Measure-Object -Maximum).Maximum
+        for ($i = 1; $i -le $runs; $i++) {
+            foreach ($scenario in $group.Group | Where-Object runs -GE $i) {
+                $name = '{0} node(s), throttle {1}, {2} ms per node command, Arc enable {3} s' -f $scenario.nodes, $scenario.throttleLimit, $scenario.nodeLatencyMs, $scenario.arcEnableSeconds
+                $run = Invoke-Registration $scenario
+                Write-Host ('  {0}, run {1}: {2:N1} s, {3} node rounds, peak {4} MB' -f $name, $i, $run.Seconds, $run.NodeRounds, $run.PeakRssMb)
+                if (-not $samples.Contains($name)) { $samples[$name] = [Collections.Generic.List[object]]::new() }
+                $samples[$name].Add([pscustomobject]@{ Scenario = $scenario; Run = $run })
             }
         }
-        foreach ($name in $scenarios.Keys) {
-            $last = $samples[$name][-1]
+        foreach ($name in $samples.Keys) {
+            $scenario = $samples[$name][0].Scenario
+            $runsOf = @($samples[$name].Run)
+            $last = $runsOf[-1]
             $rows.Add([pscustomobject][ordered]@{
-                Scenario       = $name
-                Nodes          = $size
-                ThrottleLimit  = $scenarios[$name]
-                MedianSeconds  = [math]::Round((Get-Median $samples[$name].Seconds), 2)
-                SignInAndSessionsSeconds = [math]::Round((Get-Median $samples[$name].SessionSeconds), 2)
-                AfterSessionsSeconds = [math]::Round((Get-Median ($samples[$name] | ForEach-Object { $_.Seconds - $_.SessionSeconds })), 2)
-                PeakRssMB      = ($samples[$name].PeakRssMB | Measure-Object -Maximum).Maximum
-                ManagementCpuSeconds = [math]::Round((Get-Median $samples[$name].CpuSeconds), 1)
-                ArmCalls       = $last.ArmCalls
-                GraphCalls     = $last.GraphCalls
-                AuthorityCalls = $last.AuthorityCalls
-                HciCalls       = $last.HciCalls
-                NodeCommands   = $last.NodeCommands
-                Runs           = $Runs
-            })
+                    nodes                = $scenario.nodes
+                    throttleLimit        = $scenario.throttleLimit
+                    nodeLatencyMs        = $scenario.nodeLatencyMs
+                    arcEnableSeconds     = $scenario.arcEnableSeconds
+                    runs                 = $runsOf.Count
+                    seconds              = [math]::Round((Get-Median $runsOf.Seconds), 1)
+                    nodeRounds           = ($runsOf.NodeRounds | Measure-Object -Maximum).Maximum
+                    nodeCommands         = $last.NodeCommands
+                    arcEnableWallSeconds = [math]::Round((Get-Median $runsOf.ArcEnableSeconds), 1)
+                    managementArmCalls   = $last.Calls.Arm
+                    managementGraphCalls = $last.Calls.Graph
+                    managementAuthorityCalls = $last.Calls.Authority
+                    peakRssMb            = ($runsOf.PeakRssMb | Measure-Object -Maximum).Maximum
+                    cpuSeconds           = [math]::Round((Get-Median $runsOf.CpuSeconds), 1)
+                    criticalPath         = $last.CriticalPath
+                })
         }
     }
 }
 finally {
     & (Join-Path $repository 'tests/lab/Stop-Lab.ps1') -Root $Root | Out-Null
-    if ($ResultPath) { Set-Content -Path $ResultPath -Value (ConvertTo-Json -InputObject @($rows) -Depth 3) }
+    if ($ResultPath) { Set-Content -Path $ResultPath -Value (ConvertTo-Json -InputObject @($rows) -Depth 4) }
     Remove-Item $childFile, $logs -Recurse -Force -ErrorAction SilentlyContinue
 }
 $rows
