@@ -36,17 +36,14 @@ namespace Az.StackHCI.Core.Workflows.Registration
         private readonly StepProgress _progress;
         private readonly string _region;
         private readonly IdentityFlow _flow;
-        private bool _declined;
 
-        /// <param name="declined">A registration change was declined already: Arc changes are only announced.</param>
-        public ArcSteps(RegistrationContext context, ArcPlan plan, StepProgress progress, string region, IdentityFlow flow, bool declined)
+        public ArcSteps(RegistrationContext context, ArcPlan plan, StepProgress progress, string region, IdentityFlow flow)
         {
             _context = context;
             _plan = plan;
             _progress = progress;
             _region = region;
             _flow = flow;
-            _declined = declined;
         }
 
         private RegistrationTarget Target => _context.Target;
@@ -83,19 +80,19 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 var providerRegistered = provider == "Microsoft.HybridCompute"
                     ? _plan.HybridComputeRegistered
                     : (await _context.Arm.GetProviderAsync(Target.SubscriptionId, provider, cancellationToken).ConfigureAwait(false)).IsRegistered;
-                if (!providerRegistered && await Change(ResourceIds.Subscription(Target.SubscriptionId), $"Register the resource provider {provider}").ConfigureAwait(false))
+                if (!providerRegistered && await _context.Changes.AllowAsync(ResourceIds.Subscription(Target.SubscriptionId), $"Register the resource provider {provider}", cancellationToken).ConfigureAwait(false))
                 {
                     await _context.Arm.RegisterProviderAsync(Target.SubscriptionId, provider, cancellationToken).ConfigureAwait(false);
                 }
             }
 
-            if (_plan.CreateResourceGroup && await Change(GroupScope, $"Create the resource group for the Arc machines in {_region}").ConfigureAwait(false))
+            if (_plan.CreateResourceGroup && await _context.Changes.AllowAsync(GroupScope, $"Create the resource group for the Arc machines in {_region}", cancellationToken).ConfigureAwait(false))
             {
                 await _context.Arm.CreateResourceGroupAsync(Target.SubscriptionId, _plan.ResourceGroup, _region,
                     new Dictionary<string, string> { [ResourceIds.CreatedByTag] = ResourceIds.CreatedByValue }, cancellationToken).ConfigureAwait(false);
             }
 
-            if (_plan.PermissionsMissing && !_declined)
+            if (_plan.PermissionsMissing && !_context.Changes.Declined)
             {
                 reporter.Warning(PermissionsMissing);
                 return Failed(registered, "ArcPermissionsMissing", PermissionsMissing);
@@ -106,11 +103,11 @@ namespace Az.StackHCI.Core.Workflows.Registration
             var identity = await EnsureIdentityAsync(cancellationToken).ConfigureAwait(false);
             if (identity is null)
             {
-                await Change(GroupScope, "Assign Azure Connected Machine Onboarding and Resource Administrator to the Arc onboarding identity").ConfigureAwait(false);
-                await Change(GroupScope, "Assign Azure Connected Machine Resource Manager to the Azure Stack HCI resource provider").ConfigureAwait(false);
-                await Change(SettingsId, DefaultExtensionsAction + " on nodes of build 20349 (22H2) or later").ConfigureAwait(false);
-                await Change(string.Join(", ", _context.Cluster.Members), "Enable Azure Arc integration on every node").ConfigureAwait(false);
-                registered.ChangesSkipped = registered.ChangesSkipped || _declined;
+                await _context.Changes.AllowAsync(GroupScope, "Assign Azure Connected Machine Onboarding and Resource Administrator to the Arc onboarding identity", cancellationToken).ConfigureAwait(false);
+                await _context.Changes.AllowAsync(GroupScope, "Assign Azure Connected Machine Resource Manager to the Azure Stack HCI resource provider", cancellationToken).ConfigureAwait(false);
+                await _context.Changes.AllowAsync(SettingsId, DefaultExtensionsAction + " on nodes of build 20349 (22H2) or later", cancellationToken).ConfigureAwait(false);
+                await _context.Changes.AllowAsync(string.Join(", ", _context.Cluster.Members), "Enable Azure Arc integration on every node", cancellationToken).ConfigureAwait(false);
+                registered.ChangesSkipped = registered.ChangesSkipped || _context.Changes.Declined;
                 return registered;
             }
 
@@ -126,7 +123,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
             }
 
             await ConsentToDefaultExtensionsAsync(cancellationToken).ConfigureAwait(false);
-            if (_declined || !await Change(string.Join(", ", _context.Cluster.Members), "Enable Azure Arc integration on every node").ConfigureAwait(false))
+            if (_context.Changes.Declined || !await _context.Changes.AllowAsync(string.Join(", ", _context.Cluster.Members), "Enable Azure Arc integration on every node", cancellationToken).ConfigureAwait(false))
             {
                 registered.ChangesSkipped = true;
                 return registered;
@@ -199,16 +196,16 @@ namespace Az.StackHCI.Core.Workflows.Registration
         private async Task<(string AppId, string PrincipalId, string Secret)?> EnsureProviderIdentityAsync(CancellationToken cancellationToken)
         {
             var arm = _context.Arm;
-            if (_declined)
+            if (_context.Changes.Declined)
             {
-                await Change(SettingsId, "Ask the Azure Stack HCI resource provider to create the Arc onboarding identity (createArcIdentity) and a client secret for it").ConfigureAwait(false);
+                await _context.Changes.AllowAsync(SettingsId, "Ask the Azure Stack HCI resource provider to create the Arc onboarding identity (createArcIdentity) and a client secret for it", cancellationToken).ConfigureAwait(false);
                 return null;
             }
 
             var settings = await arm.GetResourceAsync(SettingsId, ApiVersions.ArcSettings, cancellationToken).ConfigureAwait(false);
             if (ArcIdentity(settings) is null)
             {
-                if (!await Change(SettingsId, "Ask the Azure Stack HCI resource provider to create the Arc onboarding identity (createArcIdentity)").ConfigureAwait(false))
+                if (!await _context.Changes.AllowAsync(SettingsId, "Ask the Azure Stack HCI resource provider to create the Arc onboarding identity (createArcIdentity)", cancellationToken).ConfigureAwait(false))
                 {
                     return null;
                 }
@@ -220,7 +217,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
             var (appId, principalId) = ArcIdentity(settings)
                 ?? throw new HciException("ArcIdentityMissing", HciErrorCategory.InvalidResult, SettingsId,
                     $"The Azure Stack HCI resource provider created no Arc identity for {SettingsId}. The registration stands; run Register-AzStackHCI again to finish Arc.");
-            if (!await Change(appId, "Have the resource provider generate a new client secret for Arc onboarding (generatePassword; it goes only to the nodes)").ConfigureAwait(false))
+            if (!await _context.Changes.AllowAsync(appId, "Have the resource provider generate a new client secret for Arc onboarding (generatePassword; it goes only to the nodes)", cancellationToken).ConfigureAwait(false))
             {
                 return null;
             }
@@ -249,7 +246,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
             var application = await graph.FindApplicationByNameAsync(name, tag, cancellationToken).ConfigureAwait(false);
             if (application is null)
             {
-                if (!await Change(name, "Create the Azure AD application for Arc onboarding").ConfigureAwait(false))
+                if (!await _context.Changes.AllowAsync(name, "Create the Azure AD application for Arc onboarding", cancellationToken).ConfigureAwait(false))
                 {
                     return null;
                 }
@@ -260,7 +257,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
             var principalId = await graph.FindServicePrincipalIdAsync(application.AppId, cancellationToken).ConfigureAwait(false);
             if (principalId is null)
             {
-                if (!await Change(application.AppId, "Create the service principal of the Arc onboarding application").ConfigureAwait(false))
+                if (!await _context.Changes.AllowAsync(application.AppId, "Create the service principal of the Arc onboarding application", cancellationToken).ConfigureAwait(false))
                 {
                     return null;
                 }
@@ -268,7 +265,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 principalId = await graph.CreateServicePrincipalAsync(application.AppId, cancellationToken).ConfigureAwait(false);
             }
 
-            if (!await Change(application.AppId, "Create a new client secret for Arc onboarding (it goes only to the nodes)").ConfigureAwait(false))
+            if (!await _context.Changes.AllowAsync(application.AppId, "Create a new client secret for Arc onboarding (it goes only to the nodes)", cancellationToken).ConfigureAwait(false))
             {
                 return null;
             }
@@ -280,7 +277,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
         /// <summary>The two Connected Machine roles on the Arc resource group only, riding out directory replication.</summary>
         private async Task AssignRolesAsync(string principalId, CancellationToken cancellationToken)
         {
-            if (!await Change(GroupScope, "Assign Azure Connected Machine Onboarding and Resource Administrator to the Arc onboarding identity").ConfigureAwait(false))
+            if (!await _context.Changes.AllowAsync(GroupScope, "Assign Azure Connected Machine Onboarding and Resource Administrator to the Arc onboarding identity", cancellationToken).ConfigureAwait(false))
             {
                 return;
             }
@@ -301,15 +298,15 @@ namespace Az.StackHCI.Core.Workflows.Registration
         /// </summary>
         private async Task AssignProviderRoleAsync(CancellationToken cancellationToken)
         {
-            if (_declined)
+            if (_context.Changes.Declined)
             {
-                await Change(GroupScope, "Assign Azure Connected Machine Resource Manager to the Azure Stack HCI resource provider").ConfigureAwait(false);
+                await _context.Changes.AllowAsync(GroupScope, "Assign Azure Connected Machine Resource Manager to the Azure Stack HCI resource provider", cancellationToken).ConfigureAwait(false);
                 return;
             }
 
             var cluster = await _context.Arm.GetResourceAsync(Target.ResourceId, ApiVersions.Clusters, cancellationToken).ConfigureAwait(false);
             if (IdentityFlows.ProviderPrincipal(cluster) is not string provider
-                || !await Change(GroupScope, "Assign Azure Connected Machine Resource Manager to the Azure Stack HCI resource provider").ConfigureAwait(false))
+                || !await _context.Changes.AllowAsync(GroupScope, "Assign Azure Connected Machine Resource Manager to the Azure Stack HCI resource provider", cancellationToken).ConfigureAwait(false))
             {
                 return;
             }
@@ -337,7 +334,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 return;
             }
 
-            if (await Change(SettingsId, DefaultExtensionsAction).ConfigureAwait(false))
+            if (await _context.Changes.AllowAsync(SettingsId, DefaultExtensionsAction, cancellationToken).ConfigureAwait(false))
             {
                 await _context.Arm.InvokeActionAsync(SettingsId, "consentAndInstallDefaultExtensions", ApiVersions.ArcSettings, null, _context.Reporter, cancellationToken).ConfigureAwait(false);
             }
@@ -347,7 +344,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
         {
             var current = _plan.ArcSettings?["properties"]?["arcInstanceResourceGroup"]?.GetValue<string>();
             if (string.Equals(current, _plan.ResourceGroup, StringComparison.OrdinalIgnoreCase)
-                || !await Change(SettingsId, $"Create arcSettings with the Arc resource group {_plan.ResourceGroup}").ConfigureAwait(false))
+                || !await _context.Changes.AllowAsync(SettingsId, $"Create arcSettings with the Arc resource group {_plan.ResourceGroup}", cancellationToken).ConfigureAwait(false))
             {
                 return;
             }
@@ -390,13 +387,6 @@ namespace Az.StackHCI.Core.Workflows.Registration
             registered.ErrorDetail = errorDetail;
             registered.Details = RegistrationMessages.Success + " " + message;
             return registered;
-        }
-
-        private async Task<bool> Change(string target, string action)
-        {
-            var allowed = await _context.Reporter.ShouldProcessAsync(target, action, CancellationToken.None).ConfigureAwait(false);
-            _declined |= !allowed;
-            return allowed && !_declined;
         }
     }
 }

@@ -104,7 +104,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
             var action = userCertificate is null
                 ? $"Create a registration certificate on each node and add it to the application {identity.AppId}{Through(identity)}"
                 : $"Add the certificate {userCertificate.Thumbprint} to the application {identity.AppId}{Through(identity)} and set it on each node";
-            if (!await reporter.ShouldProcessAsync(names, action, CancellationToken.None).ConfigureAwait(false))
+            if (!await _context.Changes.AllowAsync(names, action, cancellationToken).ConfigureAwait(false))
             {
                 return null;
             }

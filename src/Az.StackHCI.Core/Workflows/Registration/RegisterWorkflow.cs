@@ -95,7 +95,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 var registered = result.Result == RegistrationStatus.Success || result.ChangesSkipped;
                 return arcPlan is null || !registered
                     ? result
-                    : await new ArcSteps(context, arcPlan, progress, plan.Region, plan.Flow, declined: result.ChangesSkipped).RunAsync(result, cancellationToken).ConfigureAwait(false);
+                    : await new ArcSteps(context, arcPlan, progress, plan.Region, plan.Flow).RunAsync(result, cancellationToken).ConfigureAwait(false);
             }
             finally
             {

@@ -19,6 +19,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
             Reporter = reporter;
             Arm = new ArmGateway(session, target.SubscriptionId);
             Graph = new GraphGateway(session);
+            Changes = new ChangeGate(reporter);
         }
 
         public RegistrationRequest Request { get; }
@@ -36,6 +37,9 @@ namespace Az.StackHCI.Core.Workflows.Registration
         public ArmGateway Arm { get; }
 
         public GraphGateway Graph { get; }
+
+        /// <summary>Asks before each change; shut for the rest of the run (registration and Arc) once one is declined.</summary>
+        public ChangeGate Changes { get; }
 
         public string TenantId => Session.TenantId;
 

@@ -33,7 +33,6 @@ namespace Az.StackHCI.Core.Workflows.Registration
         private readonly RegistrationContext _context;
         private readonly RegistrationPlan _plan;
         private readonly StepProgress _progress;
-        private bool _declined;
 
         public RegistrationSteps(RegistrationContext context, RegistrationPlan plan, StepProgress progress)
         {
@@ -57,10 +56,10 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 return pending;
             }
 
-            if (_declined || identity is null || cluster is null)
+            if (_context.Changes.Declined || identity is null || cluster is null)
             {
-                await Announce("every node", "Create a registration certificate, add it to the cluster's identity and set it on the node").ConfigureAwait(false);
-                await Announce(_context.Cluster.Cluster.Name, "Register the cluster and sync its census with the Azure Stack HCI service").ConfigureAwait(false);
+                await _context.Changes.AnnounceAsync("every node", "Create a registration certificate, add it to the cluster's identity and set it on the node", cancellationToken).ConfigureAwait(false);
+                await _context.Changes.AnnounceAsync(_context.Cluster.Cluster.Name, "Register the cluster and sync its census with the Azure Stack HCI service", cancellationToken).ConfigureAwait(false);
                 return Skipped(Array.Empty<NodeResult>());
             }
 
@@ -87,13 +86,13 @@ namespace Az.StackHCI.Core.Workflows.Registration
             _progress.Step("Creating the cluster's identity, owned by the Azure Stack HCI resource provider", 55);
             if (cluster is null)
             {
-                await Announce(Target.ResourceId, CreateIdentityAction).ConfigureAwait(false);
+                await _context.Changes.AnnounceAsync(Target.ResourceId, CreateIdentityAction, cancellationToken).ConfigureAwait(false);
                 return (null, null, null);
             }
 
             if (ProviderIdentity(cluster) is null)
             {
-                if (!await Change(Target.ResourceId, CreateIdentityAction).ConfigureAwait(false))
+                if (!await _context.Changes.AllowAsync(Target.ResourceId, CreateIdentityAction, cancellationToken).ConfigureAwait(false))
                 {
                     return (null, null, null);
                 }
@@ -124,14 +123,20 @@ namespace Az.StackHCI.Core.Workflows.Registration
         {
             _progress.Step($"Creating the Azure AD application {Target.ResourceName}", 40);
             var application = await EnsureApplicationAsync(cancellationToken).ConfigureAwait(false);
-            var servicePrincipalId = application is null
-                ? await Announce(Target.ResourceName, "Create the service principal of the application").ConfigureAwait(false)
-                : await EnsureServicePrincipalAsync(application, cancellationToken).ConfigureAwait(false);
+            string? servicePrincipalId = null;
+            if (application is null)
+            {
+                await _context.Changes.AnnounceAsync(Target.ResourceName, "Create the service principal of the application", cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                servicePrincipalId = await EnsureServicePrincipalAsync(application, cancellationToken).ConfigureAwait(false);
+            }
 
             _progress.Step("Granting admin consent for the Azure Stack HCI service permissions", 50);
             if (servicePrincipalId is null)
             {
-                await Announce(Target.ResourceName, "Grant admin consent: 4 Azure Stack HCI service application permission(s)").ConfigureAwait(false);
+                await _context.Changes.AnnounceAsync(Target.ResourceName, "Grant admin consent: 4 Azure Stack HCI service application permission(s)", cancellationToken).ConfigureAwait(false);
             }
             else if (!await EnsureConsentAsync(servicePrincipalId, cancellationToken).ConfigureAwait(false))
             {
@@ -174,7 +179,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
             }
 
             _progress.Step("Registering Microsoft.AzureStackHCI provider to Subscription", 30);
-            if (!await Change(ResourceIds.Subscription(Target.SubscriptionId), $"Register the resource provider {ResourceIds.HciNamespace}").ConfigureAwait(false))
+            if (!await _context.Changes.AllowAsync(ResourceIds.Subscription(Target.SubscriptionId), $"Register the resource provider {ResourceIds.HciNamespace}", cancellationToken).ConfigureAwait(false))
             {
                 return;
             }
@@ -202,7 +207,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
             }
 
             _progress.Step($"Creating Azure Resource Group {Target.ResourceGroup}", 35);
-            if (await Change(ResourceIds.ResourceGroup(Target.SubscriptionId, Target.ResourceGroup), $"Create the resource group in {_plan.Region}").ConfigureAwait(false))
+            if (await _context.Changes.AllowAsync(ResourceIds.ResourceGroup(Target.SubscriptionId, Target.ResourceGroup), $"Create the resource group in {_plan.Region}", cancellationToken).ConfigureAwait(false))
             {
                 await _context.Arm.CreateResourceGroupAsync(Target.SubscriptionId, Target.ResourceGroup, _plan.Region,
                     new Dictionary<string, string> { [ResourceIds.CreatedByTag] = ResourceIds.CreatedByValue }, cancellationToken).ConfigureAwait(false);
@@ -223,7 +228,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 return application;
             }
 
-            if (!await Change(Target.ResourceName, $"Create the Azure AD application '{Target.ResourceName}' with the Azure Stack HCI service permissions").ConfigureAwait(false))
+            if (!await _context.Changes.AllowAsync(Target.ResourceName, $"Create the Azure AD application '{Target.ResourceName}' with the Azure Stack HCI service permissions", cancellationToken).ConfigureAwait(false))
             {
                 return null;
             }
@@ -242,7 +247,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 return existing;
             }
 
-            return await Change(application.AppId, "Create the service principal of the application").ConfigureAwait(false)
+            return await _context.Changes.AllowAsync(application.AppId, "Create the service principal of the application", cancellationToken).ConfigureAwait(false)
                 ? await _context.Graph.CreateServicePrincipalAsync(application.AppId, cancellationToken).ConfigureAwait(false)
                 : null;
         }
@@ -261,7 +266,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
                     $"The tenant has no service principal for the Azure Stack HCI service ({HciServiceAppId}). Registering the Microsoft.AzureStackHCI provider creates it; try again in a few minutes.");
             var granted = await graph.GetGrantedRolesAsync(servicePrincipalId, hciServicePrincipal, cancellationToken).ConfigureAwait(false);
             var missing = HciAppRoles.Where(r => !granted.Contains(r)).ToList();
-            if (missing.Count == 0 || !await Change(servicePrincipalId, $"Grant admin consent: {missing.Count} Azure Stack HCI service application permission(s)").ConfigureAwait(false))
+            if (missing.Count == 0 || !await _context.Changes.AllowAsync(servicePrincipalId, $"Grant admin consent: {missing.Count} Azure Stack HCI service application permission(s)", cancellationToken).ConfigureAwait(false))
             {
                 return true;
             }
@@ -296,7 +301,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 return existing;
             }
 
-            if (!await Change(Target.ResourceId, $"Create the Azure Stack HCI resource in {_plan.Region}").ConfigureAwait(false)
+            if (!await _context.Changes.AllowAsync(Target.ResourceId, $"Create the Azure Stack HCI resource in {_plan.Region}", cancellationToken).ConfigureAwait(false)
                 || (_plan.Flow == IdentityFlow.OwnApplication && identity is null))
             {
                 return null;
@@ -325,7 +330,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
         private async Task<RegistrationResult> RegisterOnClusterAsync(ClusterIdentity identity, JsonObject cluster, IReadOnlyList<NodeResult> certificates, CancellationToken cancellationToken)
         {
             var entry = _context.Cluster.Entry;
-            if (!await Change(_context.Cluster.Cluster.Name, "Register the cluster and sync its census with the Azure Stack HCI service").ConfigureAwait(false))
+            if (!await _context.Changes.AllowAsync(_context.Cluster.Cluster.Name, "Register the cluster and sync its census with the Azure Stack HCI service", cancellationToken).ConfigureAwait(false))
             {
                 return Skipped(certificates);
             }
@@ -369,25 +374,6 @@ namespace Az.StackHCI.Core.Workflows.Registration
             var result = _context.Result(RegistrationStatus.Success, RegistrationMessages.Success, nodes);
             result.IdentityFlow = identity.Flow;
             return result;
-        }
-
-        private async Task<bool> Change(string target, string action)
-        {
-            if (_declined)
-            {
-                await Announce(target, action).ConfigureAwait(false);
-                return false;
-            }
-
-            _declined = !await _context.Reporter.ShouldProcessAsync(target, action, CancellationToken.None).ConfigureAwait(false);
-            return !_declined;
-        }
-
-        // After a declined change the rest is shown (What if: …) but never made.
-        private async Task<string?> Announce(string target, string action)
-        {
-            await _context.Reporter.ShouldProcessAsync(target, action, CancellationToken.None).ConfigureAwait(false);
-            return null;
         }
     }
 }
