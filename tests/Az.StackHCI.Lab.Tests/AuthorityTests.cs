@@ -234,16 +234,15 @@ public sealed class AuthorityTests(LabFixture lab) : IAsyncLifetime
     /// <summary>An RS256 assertion with an x5t header, as older MSAL and other libraries send.</summary>
     private string Assertion(X509Certificate2 certificate, string clientId, DateTimeOffset now)
     {
-        static string B64(byte[] b) => Convert.ToBase64String(b).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var header = new JsonObject { ["alg"] = "RS256", ["typ"] = "JWT", ["x5t"] = B64(certificate.GetCertHash()) };
+        var header = new JsonObject { ["alg"] = "RS256", ["typ"] = "JWT", ["x5t"] = Base64Url.Encode(certificate.GetCertHash()) };
         var payload = new JsonObject
         {
             ["aud"] = $"{lab.Authority}{lab.TenantId}/oauth2/v2.0/token", ["iss"] = clientId, ["sub"] = clientId,
             ["jti"] = Guid.NewGuid().ToString(), ["nbf"] = now.ToUnixTimeSeconds(), ["exp"] = now.AddMinutes(10).ToUnixTimeSeconds(),
         };
-        var input = B64(Encoding.UTF8.GetBytes(header.ToJsonString())) + "." + B64(Encoding.UTF8.GetBytes(payload.ToJsonString()));
+        var input = Base64Url.Encode(Encoding.UTF8.GetBytes(header.ToJsonString())) + "." + Base64Url.Encode(Encoding.UTF8.GetBytes(payload.ToJsonString()));
         using var key = certificate.GetRSAPrivateKey()!;
-        return input + "." + B64(key.SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        return input + "." + Base64Url.Encode(key.SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
     }
 
     private static X509Certificate2 SelfSigned(string subject, DateTimeOffset notBefore, DateTimeOffset notAfter)

@@ -79,17 +79,16 @@ internal static class GraphTestKit
     /// <summary>The addKey proof of possession (wire protocols §4.2), signed RS256 with the certificate's key.</summary>
     public static string Proof(X509Certificate2 signer, string applicationObjectId, string audience = "00000002-0000-0000-c000-000000000000")
     {
-        static string B64(byte[] b) => Convert.ToBase64String(b).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var now = DateTimeOffset.UtcNow;
-        var header = new JsonObject { ["alg"] = "RS256", ["typ"] = "JWT", ["x5t"] = B64(signer.GetCertHash()) };
+        var header = new JsonObject { ["alg"] = "RS256", ["typ"] = "JWT", ["x5t"] = Base64Url.Encode(signer.GetCertHash()) };
         var payload = new JsonObject
         {
             ["aud"] = audience, ["iss"] = applicationObjectId,
             ["nbf"] = now.ToUnixTimeSeconds(), ["exp"] = now.AddMinutes(10).ToUnixTimeSeconds(),
         };
-        var input = B64(Encoding.UTF8.GetBytes(header.ToJsonString())) + "." + B64(Encoding.UTF8.GetBytes(payload.ToJsonString()));
+        var input = Base64Url.Encode(Encoding.UTF8.GetBytes(header.ToJsonString())) + "." + Base64Url.Encode(Encoding.UTF8.GetBytes(payload.ToJsonString()));
         using var key = signer.GetRSAPrivateKey()!;
-        return input + "." + B64(key.SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        return input + "." + Base64Url.Encode(key.SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
     }
 
     public static async Task<AccessToken> HciTokenAsync(this LabFixture lab, TokenCredential credential) =>

@@ -122,11 +122,10 @@ public sealed class InteractiveBrowserTests(LabFixture lab) : IAsyncLifetime
 
     private static (string Verifier, string Challenge) Pkce()
     {
-        var verifier = Base64Url(RandomNumberGenerator.GetBytes(32));
-        return (verifier, Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))));
+        var verifier = Base64Url.Encode(RandomNumberGenerator.GetBytes(32));
+        return (verifier, Base64Url.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))));
     }
 
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     private string AuthorizeUrl(string challenge, string state, string redirectUri = Redirect, string method = "S256") =>
         $"{lab.Authority}{lab.TenantId}/oauth2/v2.0/authorize?" + string.Join('&', new Dictionary<string, string>

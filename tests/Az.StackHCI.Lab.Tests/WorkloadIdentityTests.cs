@@ -98,7 +98,7 @@ public sealed class WorkloadIdentityTests(LabFixture lab) : IAsyncLifetime
         // Another payload under the issuer's signature: claims a subject the signature does not cover.
         var forged = TokenClaims.Read(string.Join('.', parts));
         forged["jti"] = Guid.NewGuid().ToString();
-        var payload = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(forged.ToJsonString())).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var payload = Base64Url.Encode(System.Text.Encoding.UTF8.GetBytes(forged.ToJsonString()));
         var file = Write(parts[0] + "." + payload + "." + parts[2]);
 
         var ex = await Assert.ThrowsAsync<AuthenticationFailedException>(async () => await Credential(file).GetTokenAsync(Arm, default));
