@@ -11,6 +11,13 @@ using Az.StackHCI.Core.Operations;
 
 namespace Az.StackHCI.Core.Workflows.Connectivity
 {
+    /// <summary>The steps of Test-AzStackHCIConnection in order; the progress bar follows from them.</summary>
+    internal enum ConnectionTestStep
+    {
+        Sessions,
+        Tests,
+    }
+
     /// <summary>
     /// The environment check, from every node at once: DNS for each endpoint, each endpoint reached over the node's own
     /// HTTPS stack and proxy (or the one given), the node's three proxy settings side by side, TLS inspection found by
@@ -66,10 +73,10 @@ namespace Az.StackHCI.Core.Workflows.Connectivity
         {
             Check(request);
             var environment = CommonInput.Environment(request.EnvironmentName, _environments);
-            var progress = new StepProgress(_reporter, 1, "Testing connectivity from every node");
+            var progress = new StepProgress<ConnectionTestStep>(_reporter, 1, "Testing connectivity from every node");
             try
             {
-                progress.Step("Opening sessions to every node", 10);
+                progress.Step(ConnectionTestStep.Sessions, "Opening sessions to every node");
                 using var cluster = await ClusterConnection.OpenAsync(_connector, request.ComputerName, request.ThrottleLimit, _reporter, cancellationToken, requireAll: false).ConfigureAwait(false);
                 var includeArc = request.IncludeArc || await ArcEnabledAsync(cluster.Entry, cancellationToken).ConfigureAwait(false);
                 if (includeArc && ConnectivityTargets.ArcEndpoints(environment).Count == 0)
@@ -83,7 +90,7 @@ namespace Az.StackHCI.Core.Workflows.Connectivity
                     .Where(IsName).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
                 var tlsTargets = targets.Where(t => t.CheckTls).GroupBy(t => t.Endpoint.Authority, StringComparer.OrdinalIgnoreCase).Select(g => g.First()).ToList();
                 var expectedRoots = BuiltInEnvironments.IsAzure(environment.Name) ? TlsInspection.AzureRoots : null;
-                progress.Step($"Testing {targets.Count} endpoint(s), DNS, proxy settings, TLS and the clock from {cluster.Nodes.Count} node(s)", 30);
+                progress.Step(ConnectionTestStep.Tests, $"Testing {targets.Count} endpoint(s), DNS, proxy settings, TLS and the clock from {cluster.Nodes.Count} node(s)");
                 var here = Task.WhenAll(tlsTargets.Select(t => _readHere(t.Endpoint, cancellationToken)));
                 var nodes = cluster.Nodes;
                 var outcomes = await NodeFanOut.RunAsync(Enumerable.Range(0, nodes.Count), i => cluster.Members[i], async (i, token) =>

@@ -25,11 +25,11 @@ namespace Az.StackHCI.Core.Workflows.Registration
         internal const int EnableAttempts = 7;
 
         private readonly RegistrationContext _context;
-        private readonly StepProgress _progress;
+        private readonly StepProgress<RegistrationStep> _progress;
         private readonly DateTimeOffset _deadline;
 
         /// <summary>From now on, the request's ArcTimeout bounds the retries of Enable and the checks together.</summary>
-        public ArcNodeEnablement(RegistrationContext context, StepProgress progress)
+        public ArcNodeEnablement(RegistrationContext context, StepProgress<RegistrationStep> progress)
         {
             _context = context;
             _progress = progress;

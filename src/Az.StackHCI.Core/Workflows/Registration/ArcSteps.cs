@@ -33,11 +33,11 @@ namespace Az.StackHCI.Core.Workflows.Registration
 
         private readonly RegistrationContext _context;
         private readonly ArcPlan _plan;
-        private readonly StepProgress _progress;
+        private readonly StepProgress<RegistrationStep> _progress;
         private readonly string _region;
         private readonly IdentityFlow _flow;
 
-        public ArcSteps(RegistrationContext context, ArcPlan plan, StepProgress progress, string region, IdentityFlow flow)
+        public ArcSteps(RegistrationContext context, ArcPlan plan, StepProgress<RegistrationStep> progress, string region, IdentityFlow flow)
         {
             _context = context;
             _plan = plan;
@@ -73,7 +73,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 reporter.Verbose($"The Arc onboarding secret expires on {expires:yyyy-MM-dd}; it is renewed now.");
             }
 
-            _progress.Step("Registering Microsoft.HybridCompute and Microsoft.GuestConfiguration resource providers to subscription", 96);
+            _progress.Step(RegistrationStep.ArcProviders, "Registering Microsoft.HybridCompute and Microsoft.GuestConfiguration resource providers to subscription");
             foreach (var provider in Providers())
             {
                 // Microsoft.HybridCompute was read moments ago by the pre-flight.
@@ -99,7 +99,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
             }
 
             await EnsureArcSettingsAsync(cancellationToken).ConfigureAwait(false);
-            _progress.Step("Creating AAD application for onboarding ARC", 97);
+            _progress.Step(RegistrationStep.ArcIdentity, "Creating AAD application for onboarding ARC");
             var identity = await EnsureIdentityAsync(cancellationToken).ConfigureAwait(false);
             if (identity is null)
             {
@@ -129,10 +129,10 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 return registered;
             }
 
-            _progress.Step("Enabling Azure Arc integration on every clustered node", 98);
+            _progress.Step(RegistrationStep.ArcEnablement, "Enabling Azure Arc integration on every clustered node");
             var nodes = new ArcNodeEnablement(_context, _progress);
             var failed = await EnableOnNodesAsync(nodes, identity.Value.AppId, identity.Value.Secret, cancellationToken).ConfigureAwait(false);
-            _progress.Step("Verifying Azure Arc for Servers registration", 99);
+            _progress.Step(RegistrationStep.ArcVerification, "Verifying Azure Arc for Servers registration");
             var notConnected = await nodes.VerifyAsync(_context.Cluster.Members.Except(failed, StringComparer.OrdinalIgnoreCase).ToList(), cancellationToken).ConfigureAwait(false);
             var problems = failed.Union(notConnected, StringComparer.OrdinalIgnoreCase).ToList();
             if (problems.Count > 0)

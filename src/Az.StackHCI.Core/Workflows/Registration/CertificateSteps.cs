@@ -24,9 +24,9 @@ namespace Az.StackHCI.Core.Workflows.Registration
     internal sealed class CertificateSteps
     {
         private readonly RegistrationContext _context;
-        private readonly StepProgress _progress;
+        private readonly StepProgress<RegistrationStep> _progress;
 
-        public CertificateSteps(RegistrationContext context, StepProgress progress)
+        public CertificateSteps(RegistrationContext context, StepProgress<RegistrationStep> progress)
         {
             _context = context;
             _progress = progress;

@@ -53,10 +53,10 @@ namespace Az.StackHCI.Core.Workflows.Registration
 
         private async Task<RegistrationResult> RunAsync(RegistrationRequest request, HciEnvironment environment, IOperationReporter reporter, CancellationToken cancellationToken)
         {
-            var progress = new StepProgress(reporter, 1, RegistrationMessages.Activity);
+            var progress = new StepProgress<RegistrationStep>(reporter, 1, RegistrationMessages.Activity);
             try
             {
-                progress.Step("Checking the cluster, then logging in to Azure while opening sessions to every node", 5);
+                progress.Step(RegistrationStep.SignInAndSessions, "Checking the cluster, then logging in to Azure while opening sessions to every node");
                 var (cluster, session, (nodeState, target)) = await ClusterAndSignIn.OpenAsync(_connector, request.ComputerName, request.ThrottleLimit, reporter,
                     async (entry, info, token) =>
                     {
@@ -68,7 +68,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 using var _ = cluster;
                 var context = new RegistrationContext(request, environment, session, cluster, target, reporter);
 
-                progress.Step("Validating the parameters and checking registration information", 25);
+                progress.Step(RegistrationStep.Preflight, "Validating the parameters and checking registration information");
                 // Both only read: the nodes' clocks are asked while the cloud is.
                 var clocks = NodeClock.CheckAsync(cluster.Nodes, request.ThrottleLimit, cancellationToken);
                 var cloud = CloudPreflight.CheckAsync(context, nodeState, cancellationToken);

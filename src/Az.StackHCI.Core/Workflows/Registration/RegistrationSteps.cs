@@ -32,9 +32,9 @@ namespace Az.StackHCI.Core.Workflows.Registration
 
         private readonly RegistrationContext _context;
         private readonly RegistrationPlan _plan;
-        private readonly StepProgress _progress;
+        private readonly StepProgress<RegistrationStep> _progress;
 
-        public RegistrationSteps(RegistrationContext context, RegistrationPlan plan, StepProgress progress)
+        public RegistrationSteps(RegistrationContext context, RegistrationPlan plan, StepProgress<RegistrationStep> progress)
         {
             _context = context;
             _plan = plan;
@@ -64,14 +64,14 @@ namespace Az.StackHCI.Core.Workflows.Registration
             }
 
             RequireServiceEndpoint(cluster);
-            _progress.Step("Getting new certificates from the on-premises cluster to use as application credentials", 70);
+            _progress.Step(RegistrationStep.Certificates, "Getting new certificates from the on-premises cluster to use as application credentials");
             var certificates = await new CertificateSteps(_context, _progress).RunAsync(identity, cluster, cancellationToken).ConfigureAwait(false);
             if (certificates is null)
             {
                 return Skipped(Array.Empty<NodeResult>());
             }
 
-            _progress.Step("Registering Azure Stack HCI cluster and syncing cluster census information from the on-premises cluster to the cloud", 85);
+            _progress.Step(RegistrationStep.Registration, "Registering Azure Stack HCI cluster and syncing cluster census information from the on-premises cluster to the cloud");
             return await RegisterOnClusterAsync(identity, cluster, certificates, cancellationToken).ConfigureAwait(false);
         }
 
@@ -81,9 +81,9 @@ namespace Az.StackHCI.Core.Workflows.Registration
         /// </summary>
         private async Task<(ClusterIdentity?, JsonObject?, RegistrationResult?)> EnsureServiceManagedAsync(CancellationToken cancellationToken)
         {
-            _progress.Step($"Creating Azure Resource {Target.ResourceName} representing Azure Stack HCI by calling Microsoft.AzureStackHCI provider", 40);
+            _progress.Step(RegistrationStep.Resource, $"Creating Azure Resource {Target.ResourceName} representing Azure Stack HCI by calling Microsoft.AzureStackHCI provider");
             var cluster = await EnsureClusterAsync(null, cancellationToken).ConfigureAwait(false);
-            _progress.Step("Creating the cluster's identity, owned by the Azure Stack HCI resource provider", 55);
+            _progress.Step(RegistrationStep.ClusterIdentity, "Creating the cluster's identity, owned by the Azure Stack HCI resource provider");
             if (cluster is null)
             {
                 await _context.Changes.AnnounceAsync(Target.ResourceId, CreateIdentityAction, cancellationToken).ConfigureAwait(false);
@@ -121,7 +121,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
         /// <summary>The seed's flow (Microsoft's 1.1): the user's own application, its service principal and admin consent, then the resource naming them.</summary>
         private async Task<(ClusterIdentity?, JsonObject?, RegistrationResult?)> EnsureOwnApplicationAsync(CancellationToken cancellationToken)
         {
-            _progress.Step($"Creating the Azure AD application {Target.ResourceName}", 40);
+            _progress.Step(RegistrationStep.Application, $"Creating the Azure AD application {Target.ResourceName}");
             var application = await EnsureApplicationAsync(cancellationToken).ConfigureAwait(false);
             string? servicePrincipalId = null;
             if (application is null)
@@ -133,7 +133,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 servicePrincipalId = await EnsureServicePrincipalAsync(application, cancellationToken).ConfigureAwait(false);
             }
 
-            _progress.Step("Granting admin consent for the Azure Stack HCI service permissions", 50);
+            _progress.Step(RegistrationStep.Consent, "Granting admin consent for the Azure Stack HCI service permissions");
             if (servicePrincipalId is null)
             {
                 await _context.Changes.AnnounceAsync(Target.ResourceName, "Grant admin consent: 4 Azure Stack HCI service application permission(s)", cancellationToken).ConfigureAwait(false);
@@ -150,7 +150,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
             }
 
             var identity = application is null || servicePrincipalId is null ? null : new ClusterIdentity(IdentityFlow.OwnApplication, application.AppId, application.ObjectId, servicePrincipalId);
-            _progress.Step($"Creating Azure Resource {Target.ResourceName} representing Azure Stack HCI by calling Microsoft.AzureStackHCI provider", 60);
+            _progress.Step(RegistrationStep.Resource, $"Creating Azure Resource {Target.ResourceName} representing Azure Stack HCI by calling Microsoft.AzureStackHCI provider");
             return (identity, await EnsureClusterAsync(identity, cancellationToken).ConfigureAwait(false), null);
         }
 
@@ -178,7 +178,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 return;
             }
 
-            _progress.Step("Registering Microsoft.AzureStackHCI provider to Subscription", 30);
+            _progress.Step(RegistrationStep.ResourceProvider, "Registering Microsoft.AzureStackHCI provider to Subscription");
             if (!await _context.Changes.AllowAsync(ResourceIds.Subscription(Target.SubscriptionId), $"Register the resource provider {ResourceIds.HciNamespace}", cancellationToken).ConfigureAwait(false))
             {
                 return;
@@ -190,7 +190,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
             provider = await Polling.RepeatAsync(
                 async (attempt, token) => attempt == 1 ? provider : await _context.Arm.GetProviderAsync(Target.SubscriptionId, ResourceIds.HciNamespace, token).ConfigureAwait(false),
                 p => !p.IsRegistered,
-                (p, wait) => _progress.Step($"Registering Microsoft.AzureStackHCI provider to Subscription: {p.RegistrationState} after {(DateTimeOffset.UtcNow - started).TotalSeconds:0} s", 30),
+                (p, wait) => _progress.Step(RegistrationStep.ResourceProvider, $"Registering Microsoft.AzureStackHCI provider to Subscription: {p.RegistrationState} after {(DateTimeOffset.UtcNow - started).TotalSeconds:0} s"),
                 TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(15), 45, cancellationToken).ConfigureAwait(false);
             if (!provider.IsRegistered)
             {
@@ -206,7 +206,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
                 return;
             }
 
-            _progress.Step($"Creating Azure Resource Group {Target.ResourceGroup}", 35);
+            _progress.Step(RegistrationStep.ResourceGroup, $"Creating Azure Resource Group {Target.ResourceGroup}");
             if (await _context.Changes.AllowAsync(ResourceIds.ResourceGroup(Target.SubscriptionId, Target.ResourceGroup), $"Create the resource group in {_plan.Region}", cancellationToken).ConfigureAwait(false))
             {
                 await _context.Arm.CreateResourceGroupAsync(Target.SubscriptionId, Target.ResourceGroup, _plan.Region,
@@ -357,7 +357,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
                     string.Format(RegistrationMessages.SetRegistrationFailed, string.Join(" ", ex.Errors.Select(e => e.Message))), ex);
             }
 
-            _progress.Step("Confirming the registration on every node", 95);
+            _progress.Step(RegistrationStep.Confirmation, "Confirming the registration on every node");
             var nodes = (await NodeStates.ReadAsync(_context, cancellationToken).ConfigureAwait(false)).ToList();
             foreach (var node in nodes)
             {

@@ -14,6 +14,16 @@ using Az.StackHCI.Core.Resilience;
 
 namespace Az.StackHCI.Core.Workflows.Settings
 {
+    /// <summary>The steps of Set-AzStackHCI in order; the progress bar follows from them.</summary>
+    internal enum SettingsStep
+    {
+        Registration,
+        SignIn,
+        Resource,
+        Write,
+        Sync,
+    }
+
     /// <summary>
     /// Set-AzStackHCI: reads the cluster resource, PATCHes only the desired properties that differ, then has a node
     /// sync so the cluster applies them, and waits until the cluster reports them back. A re-run with the same values
@@ -53,7 +63,7 @@ namespace Az.StackHCI.Core.Workflows.Settings
             using var httpTrace = HttpTrace.To(log);
             log.Info($"Set-AzStackHCI triggered - ComputerName: {request.ComputerName} ResourceId: {request.ResourceId} EnvironmentName: {request.EnvironmentName} " +
                 $"EnableWSSubscription: {request.EnableWSSubscription} DiagnosticLevel: {request.DiagnosticLevel}");
-            var progress = new StepProgress(log, 1, Activity);
+            var progress = new StepProgress<SettingsStep>(log, 1, Activity);
             try
             {
                 var result = await RunAsync(request, requested, environment, log, progress, cancellationToken).ConfigureAwait(false);
@@ -102,7 +112,7 @@ namespace Az.StackHCI.Core.Workflows.Settings
         }
 
         private async Task<SettingsResult> RunAsync(SettingsRequest request, IReadOnlyDictionary<string, string> requested, HciEnvironment environment,
-            IOperationReporter reporter, StepProgress progress, CancellationToken cancellationToken)
+            IOperationReporter reporter, StepProgress<SettingsStep> progress, CancellationToken cancellationToken)
         {
             INodeSession? node = null;
             try
@@ -114,16 +124,16 @@ namespace Az.StackHCI.Core.Workflows.Settings
                 }
                 else
                 {
-                    progress.Step($"Reading the registration on {request.ComputerName}", 5);
+                    progress.Step(SettingsStep.Registration, $"Reading the registration on {request.ComputerName}");
                     node = await ConnectAsync(request.ComputerName, cancellationToken).ConfigureAwait(false);
                     resourceId = await RegisteredResourceAsync(node, request.ComputerName, cancellationToken).ConfigureAwait(false);
                 }
 
                 var subscriptionId = ClusterId(resourceId)!.Value.SubscriptionId;
-                progress.Step("Logging in to Azure", 15);
+                progress.Step(SettingsStep.SignIn, "Logging in to Azure");
                 var session = await AzureSignIn.SignInAsync(environment, request.SignIn, reporter, cancellationToken, subscriptionId).ConfigureAwait(false);
                 var arm = new ArmGateway(session, subscriptionId);
-                progress.Step("Reading the cluster resource", 30);
+                progress.Step(SettingsStep.Resource, "Reading the cluster resource");
                 var cluster = await ReadAsync(arm, resourceId, cancellationToken).ConfigureAwait(false);
                 var result = new SettingsResult { ResourceId = resourceId };
                 var changes = ClusterSettings.Changes(cluster, requested);
@@ -142,7 +152,7 @@ namespace Az.StackHCI.Core.Workflows.Settings
                         return Finish(result, cluster, null, "No changes were made (-WhatIf or declined confirmation). Would set " + description + ".", SettingsStatus.Cancelled);
                     }
 
-                    progress.Step("Writing the settings to the cluster resource", 50);
+                    progress.Step(SettingsStep.Write, "Writing the settings to the cluster resource");
                     reporter.Verbose($"PATCH {resourceId}: {description}.");
                     cluster = await arm.PatchResourceAsync(resourceId, ApiVersions.Clusters, ClusterSettings.Patch(changes), cancellationToken).ConfigureAwait(false);
                     result.Changes.AddRange(changes);
@@ -160,7 +170,7 @@ namespace Az.StackHCI.Core.Workflows.Settings
                     return Finish(result, cluster, false, Describe(result.Changes, "Azure holds the new settings; the cluster applies them at its next sync."));
                 }
 
-                progress.Step($"Syncing the cluster from {node.ComputerName} and waiting for it to report the settings", 70);
+                progress.Step(SettingsStep.Sync, $"Syncing the cluster from {node.ComputerName} and waiting for it to report the settings");
                 await NodeCommands.SyncAsync(node, cancellationToken).ConfigureAwait(false);
                 cluster = await Polling.RepeatAsync(
                     (_, token) => ReadAsync(arm, resourceId, token),

@@ -13,6 +13,14 @@ using Az.StackHCI.Core.Operations;
 
 namespace Az.StackHCI.Core.Workflows.Status
 {
+    /// <summary>The steps of Get-AzStackHCI in order; the progress bar follows from them.</summary>
+    internal enum StatusStep
+    {
+        Sessions,
+        Nodes,
+        Cloud,
+    }
+
     /// <summary>
     /// Reads a cluster's registration: every node at once (registration, connection, Arc, clock), and with a
     /// sign-in the cloud resource, arcSettings and which of the app's certificates each node holds. Changes nothing.
@@ -43,12 +51,12 @@ namespace Az.StackHCI.Core.Workflows.Status
                 CommonInput.SignIn(environment, request.SignIn, "Reading the cluster's certificates from its Azure AD application uses Microsoft Graph");
             }
 
-            var progress = new StepProgress(_reporter, 1, "Reading the Azure Stack HCI registration");
+            var progress = new StepProgress<StatusStep>(_reporter, 1, "Reading the Azure Stack HCI registration");
             try
             {
-                progress.Step("Opening sessions to every node", 10);
+                progress.Step(StatusStep.Sessions, "Opening sessions to every node");
                 using var cluster = await ClusterConnection.OpenAsync(_connector, request.ComputerName, request.ThrottleLimit, _reporter, cancellationToken, requireAll: false).ConfigureAwait(false);
-                progress.Step("Reading every node's registration, Arc state and clock", 40);
+                progress.Step(StatusStep.Nodes, "Reading every node's registration, Arc state and clock");
                 var nodesTask = ReadNodesAsync(cluster, request.ThrottleLimit, cancellationToken);
                 var entryState = await NodeCommands.GetAzureStackHCIAsync(cluster.Entry, cancellationToken).ConfigureAwait(false);
                 var arc = await NodeCommands.GetArcIntegrationAsync(cluster.Entry, cancellationToken).ConfigureAwait(false);
@@ -63,7 +71,7 @@ namespace Az.StackHCI.Core.Workflows.Status
                 status.Nodes.AddRange(cluster.Unreachable.Select(u => new NodeStatus(u.Name) { Error = u.Reason }));
                 if (request.SignIn is not null && status.AzureResourceId is string resourceId)
                 {
-                    progress.Step("Logging in to Azure and reading the cluster resource", 70);
+                    progress.Step(StatusStep.Cloud, "Logging in to Azure and reading the cluster resource");
                     try
                     {
                         var session = await AzureSignIn.SignInAsync(environment, request.SignIn, _reporter, cancellationToken, status.SubscriptionId).ConfigureAwait(false);

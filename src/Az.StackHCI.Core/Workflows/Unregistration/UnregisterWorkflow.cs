@@ -47,7 +47,7 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
             using var httpTrace = HttpTrace.To(log);
             log.Info($"Unregister-AzStackHCI triggered - SubscriptionId: {request.SubscriptionId} ResourceName: {request.ResourceName} ResourceGroupName: {request.ResourceGroupName} " +
                 $"EnvironmentName: {request.EnvironmentName} ComputerName: {request.ComputerName} DisableOnlyAzureArcServer: {request.DisableOnlyAzureArcServer} Force: {request.Force} CloudOnly: {request.CloudOnly}");
-            var progress = new StepProgress(log, 1, Activity);
+            var progress = new StepProgress<UnregistrationStep>(log, 1, Activity);
             try
             {
                 var result = request.CloudOnly
@@ -72,9 +72,9 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
             }
         }
 
-        private async Task<UnregistrationResult> RunAsync(UnregistrationRequest request, HciEnvironment environment, IOperationReporter reporter, StepProgress progress, CancellationToken cancellationToken)
+        private async Task<UnregistrationResult> RunAsync(UnregistrationRequest request, HciEnvironment environment, IOperationReporter reporter, StepProgress<UnregistrationStep> progress, CancellationToken cancellationToken)
         {
-            progress.Step("Checking the cluster, then logging in to Azure while opening sessions to every node", 2);
+            progress.Step(UnregistrationStep.SignInAndSessions, "Checking the cluster, then logging in to Azure while opening sessions to every node");
             var (cluster, session, (nodeState, target)) = await ClusterAndSignIn.OpenAsync(_connector, request.ComputerName ?? "localhost", request.ThrottleLimit, reporter,
                 async (entry, info, token) =>
                 {
@@ -91,7 +91,7 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
         /// The cloud side alone, for a cluster whose nodes were re-imaged or are gone: the names must be given, and a
         /// node that answers and still holds this registration refuses it (its registration would be orphaned).
         /// </summary>
-        private async Task<UnregistrationResult> RunCloudOnlyAsync(UnregistrationRequest request, HciEnvironment environment, IOperationReporter reporter, StepProgress progress, CancellationToken cancellationToken)
+        private async Task<UnregistrationResult> RunCloudOnlyAsync(UnregistrationRequest request, HciEnvironment environment, IOperationReporter reporter, StepProgress<UnregistrationStep> progress, CancellationToken cancellationToken)
         {
             if (request.SubscriptionId is null || request.ResourceName is null)
             {
@@ -100,7 +100,7 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
             }
 
             var target = new RegistrationTarget(request.SubscriptionId, request.ResourceGroupName ?? request.ResourceName + "-rg", request.ResourceName);
-            progress.Step("Checking that the nodes no longer hold the registration, while logging in to Azure", 2);
+            progress.Step(UnregistrationStep.SignInAndSessions, "Checking that the nodes no longer hold the registration, while logging in to Azure");
             var nodeCheck = request.ComputerName is { Length: > 0 } node ? RefuseIfNodeHoldsAsync(node, target, reporter, cancellationToken) : Task.CompletedTask;
             var signIn = AzureSignIn.SignInAsync(environment, request.SignIn, reporter, cancellationToken, request.SubscriptionId);
             await Task.WhenAll(nodeCheck, signIn).ConfigureAwait(false);
@@ -150,7 +150,7 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
         private static async Task<UnregistrationResult> RemoveAsync(UnregistrationContext context, NodeRegistration nodeState, string clusterName, CancellationToken cancellationToken)
         {
             var (request, target, reporter) = (context.Request, context.Target, context.Reporter);
-            context.Progress.Step("Reading what there is to remove", 6);
+            context.Progress.Step(UnregistrationStep.Survey, "Reading what there is to remove");
             var survey = await UnregistrationSurvey.ReadAsync(context, nodeState, cancellationToken).ConfigureAwait(false);
             var plan = survey.Plan(context);
             var result = new UnregistrationResult { AzureResourceId = target.ResourceId };

@@ -8,7 +8,7 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
     /// <summary>What every unregistration step works with.</summary>
     internal sealed class UnregistrationContext
     {
-        public UnregistrationContext(UnregistrationRequest request, AzureSession session, ClusterConnection? cluster, RegistrationTarget target, IOperationReporter reporter, StepProgress progress)
+        public UnregistrationContext(UnregistrationRequest request, AzureSession session, ClusterConnection? cluster, RegistrationTarget target, IOperationReporter reporter, StepProgress<UnregistrationStep> progress)
         {
             Request = request;
             Cluster = cluster;
@@ -32,7 +32,7 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
 
         public IOperationReporter Reporter { get; }
 
-        public StepProgress Progress { get; }
+        public StepProgress<UnregistrationStep> Progress { get; }
 
         public ArmGateway Arm { get; }
 

@@ -45,7 +45,7 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
             var settingsId = Target.ResourceId + "/arcSettings/default";
             if (_survey.ArcSettings is not null)
             {
-                _context.Progress.Step("Disabling Azure Arc for servers extensions", 10);
+                _context.Progress.Step(UnregistrationStep.ArcExtensions, "Disabling Azure Arc for servers extensions");
                 // A long-running operation (spec: 200/202, azure-async-operation), followed to its end; it asks the
                 // nodes to remove the extensions, so without nodes (-CloudOnly) the extensions are deleted directly.
                 if (_context.Cluster is not null)
@@ -62,11 +62,11 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
                 await NodeCommands.ClearArcIntegrationAsync(entry, setDisableInProgress: true, cancellationToken).ConfigureAwait(false);
             }
 
-            _context.Progress.Step("Disabling Azure Arc integration on every clustered node", 20);
+            _context.Progress.Step(UnregistrationStep.ArcNodes, "Disabling Azure Arc integration on every clustered node");
             var failed = await DisableOnNodesAsync(cancellationToken).ConfigureAwait(false);
             await RemoveStaleMachinesAsync(failed, cancellationToken).ConfigureAwait(false);
 
-            _context.Progress.Step("Cleaning up Azure Arc integration", 35);
+            _context.Progress.Step(UnregistrationStep.ArcCleanup, "Cleaning up Azure Arc integration");
             if (_survey.ArcSettings is not null)
             {
                 await arm.DeleteProviderResourceAsync(settingsId, cancellationToken).ConfigureAwait(false);
@@ -95,7 +95,7 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
         /// <summary>The nodes' registration and certificates, then the cloud resource, then the app and the group.</summary>
         public async Task<IReadOnlyList<NodeResult>> RemoveRegistrationAsync(CancellationToken cancellationToken)
         {
-            _context.Progress.Step("Unregistering Azure Stack HCI cluster and cleaning up registration state on the on-premises cluster", 50);
+            _context.Progress.Step(UnregistrationStep.NodeRegistration, "Unregistering Azure Stack HCI cluster and cleaning up registration state on the on-premises cluster");
             if (_context.Cluster is { Entry: var entry } && _survey.NodeState.IsRegistered)
             {
                 try
@@ -113,11 +113,11 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
 
             if (_survey.ClusterResource is not null)
             {
-                _context.Progress.Step($"Deleting Azure resource with ID {Target.ResourceId} representing the Azure Stack HCI cluster", 75);
+                _context.Progress.Step(UnregistrationStep.Resource, $"Deleting Azure resource with ID {Target.ResourceId} representing the Azure Stack HCI cluster");
                 await _context.Arm.DeleteProviderResourceAsync(Target.ResourceId, cancellationToken).ConfigureAwait(false);
             }
 
-            _context.Progress.Step("Deleting the cluster's Azure AD application", 85);
+            _context.Progress.Step(UnregistrationStep.Application, "Deleting the cluster's Azure AD application");
             foreach (var application in _survey.ClusterApps)
             {
                 await DeleteApplicationAsync(application, cancellationToken).ConfigureAwait(false);
@@ -181,7 +181,7 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
             foreach (var extension in extensions.Where(e => !string.Equals(e["properties"]?["managedBy"]?.GetValue<string>(), "Azure", StringComparison.OrdinalIgnoreCase)))
             {
                 var name = extension["name"]?.GetValue<string>() ?? "";
-                _context.Progress.Step($"Deleting extension {name} on cluster {Target.ResourceName}", 15);
+                _context.Progress.Step(UnregistrationStep.ArcExtensions, $"Deleting extension {name} on cluster {Target.ResourceName}");
                 try
                 {
                     await _context.Arm.DeleteProviderResourceAsync(settingsId + "/extensions/" + name, cancellationToken).ConfigureAwait(false);
@@ -305,7 +305,7 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
                 return;
             }
 
-            _context.Progress.Step($"Deleting the resource group {group.Name}", 95);
+            _context.Progress.Step(UnregistrationStep.ResourceGroup, $"Deleting the resource group {group.Name}");
             await _context.Arm.DeleteResourceGroupAsync(Target.SubscriptionId, group.Name, cancellationToken).ConfigureAwait(false);
         }
     }
