@@ -27,80 +27,62 @@ namespace Az.StackHCI.Core.Workflows.Registration
             _environments = environments ?? new EnvironmentCatalog();
         }
 
+        private static readonly LoggedRunNames Names = new LoggedRunNames
+        {
+            Command = "Register-AzStackHCI", LogPrefix = "RegisterHCI", Activity = RegistrationMessages.Activity, Outcome = "Registration",
+        };
+
         public async Task<RegistrationResult> RunAsync(RegistrationRequest request, CancellationToken cancellationToken)
         {
             var environment = RegistrationInput.Validate(request, _environments);
-            using var log = OperationLog.Open(request.LogsDirectory, request.DefaultLogsDirectory, "RegisterHCI", _reporter);
-            using var httpTrace = HttpTrace.To(log);
-            log.Info($"Register-AzStackHCI triggered - {Describe(request)}");
-            try
-            {
-                var result = await RunAsync(request, environment, log, cancellationToken).ConfigureAwait(false);
-                log.Info($"Registration completed with status: {result.Result}. {result.Details} Resource: {result.AzureResourceId}");
-                return result;
-            }
-            catch (Exception ex) when (ex is NodeCommandException || ex is NodeUnreachableException)
-            {
-                log.Error($"Registration failed: {ex.Message}");
-                throw NodeFailures.AsHci(ex)!;
-            }
-            catch (Exception ex)
-            {
-                log.Error($"Registration failed: {ex.Message}");
-                throw;
-            }
+            return await LoggedRun.RunAsync<RegistrationResult, RegistrationStep>(Names, request.LogsDirectory, request.DefaultLogsDirectory, _reporter, Describe(request),
+                (log, progress) => RunAsync(request, environment, log, progress, cancellationToken),
+                result => $"{result.Result}. {result.Details} Resource: {result.AzureResourceId}").ConfigureAwait(false);
         }
 
-        private async Task<RegistrationResult> RunAsync(RegistrationRequest request, HciEnvironment environment, IOperationReporter reporter, CancellationToken cancellationToken)
+        private async Task<RegistrationResult> RunAsync(RegistrationRequest request, HciEnvironment environment, IOperationReporter reporter,
+            StepProgress<RegistrationStep> progress, CancellationToken cancellationToken)
         {
-            var progress = new StepProgress<RegistrationStep>(reporter, 1, RegistrationMessages.Activity);
-            try
-            {
-                progress.Step(RegistrationStep.SignInAndSessions, "Checking the cluster, then logging in to Azure while opening sessions to every node");
-                var (cluster, session, (nodeState, target)) = await ClusterAndSignIn.OpenAsync(_connector, request.ComputerName, request.ThrottleLimit, reporter,
-                    async (entry, info, token) =>
-                    {
-                        var state = await NodeCommands.GetAzureStackHCIAsync(entry, token).ConfigureAwait(false);
-                        return (state, RegistrationInput.ResolveTarget(request, info, state));
-                    },
-                    token => AzureSignIn.SignInAsync(environment, request.SignIn, reporter, token, request.SubscriptionId),
-                    cancellationToken).ConfigureAwait(false);
-                using var _ = cluster;
-                var context = new RegistrationContext(request, environment, session, cluster, target, reporter);
+            progress.Step(RegistrationStep.SignInAndSessions, "Checking the cluster, then logging in to Azure while opening sessions to every node");
+            var (cluster, session, (nodeState, target)) = await ClusterAndSignIn.OpenAsync(_connector, request.ComputerName, request.ThrottleLimit, reporter,
+                async (entry, info, token) =>
+                {
+                    var state = await NodeCommands.GetAzureStackHCIAsync(entry, token).ConfigureAwait(false);
+                    return (state, RegistrationInput.ResolveTarget(request, info, state));
+                },
+                token => AzureSignIn.SignInAsync(environment, request.SignIn, reporter, token, request.SubscriptionId),
+                cancellationToken).ConfigureAwait(false);
+            using var _ = cluster;
+            var context = new RegistrationContext(request, environment, session, cluster, target, reporter);
 
-                progress.Step(RegistrationStep.Preflight, "Validating the parameters and checking registration information");
-                // Both only read: the nodes' clocks are asked while the cloud is.
-                var clocks = NodeClock.CheckAsync(cluster.Nodes, request.ThrottleLimit, cancellationToken);
-                var cloud = CloudPreflight.CheckAsync(context, nodeState, cancellationToken);
-                await Task.WhenAll(clocks, cloud).ConfigureAwait(false);
-                var plan = await cloud.ConfigureAwait(false);
-                if (!plan.AlreadyRegistered)
-                {
-                    await CertificateSteps.CheckUserCertificateAsync(context, cancellationToken).ConfigureAwait(false);
-                }
-                var arcPlan = request.EnableAzureArcServer ? await ArcPreflight.CheckAsync(context, plan, cancellationToken).ConfigureAwait(false) : null;
-                RegistrationResult result;
-                if (plan.AlreadyRegistered)
-                {
-                    reporter.Verbose($"The cluster is already registered as {target.ResourceId}; only Arc integration is checked.");
-                    result = context.Result(RegistrationStatus.Success, RegistrationMessages.Success, await NodeStates.ReadAsync(context, cancellationToken).ConfigureAwait(false));
-                }
-                else
-                {
-                    result = await new RegistrationSteps(context, plan, progress).RunAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                result.IdentityFlow = plan.Flow;
-                // Re-running Register is how Arc gets (re)enabled on a registered cluster, as the seed describes.
-                var registered = result.Result == RegistrationStatus.Success || result.ChangesSkipped;
-                return arcPlan is null || !registered
-                    ? result
-                    : await new ArcSteps(context, arcPlan, progress, plan.Region, plan.Flow).RunAsync(result, cancellationToken).ConfigureAwait(false);
-            }
-            finally
+            progress.Step(RegistrationStep.Preflight, "Validating the parameters and checking registration information");
+            // Both only read: the nodes' clocks are asked while the cloud is.
+            var clocks = NodeClock.CheckAsync(cluster.Nodes, request.ThrottleLimit, cancellationToken);
+            var cloud = CloudPreflight.CheckAsync(context, nodeState, cancellationToken);
+            await Task.WhenAll(clocks, cloud).ConfigureAwait(false);
+            var plan = await cloud.ConfigureAwait(false);
+            if (!plan.AlreadyRegistered)
             {
-                progress.Complete();
+                await CertificateSteps.CheckUserCertificateAsync(context, cancellationToken).ConfigureAwait(false);
             }
+            var arcPlan = request.EnableAzureArcServer ? await ArcPreflight.CheckAsync(context, plan, cancellationToken).ConfigureAwait(false) : null;
+            RegistrationResult result;
+            if (plan.AlreadyRegistered)
+            {
+                reporter.Verbose($"The cluster is already registered as {target.ResourceId}; only Arc integration is checked.");
+                result = context.Result(RegistrationStatus.Success, RegistrationMessages.Success, await NodeStates.ReadAsync(context, cancellationToken).ConfigureAwait(false));
+            }
+            else
+            {
+                result = await new RegistrationSteps(context, plan, progress).RunAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            result.IdentityFlow = plan.Flow;
+            // Re-running Register is how Arc gets (re)enabled on a registered cluster, as the seed describes.
+            var registered = result.Result == RegistrationStatus.Success || result.ChangesSkipped;
+            return arcPlan is null || !registered
+                ? result
+                : await new ArcSteps(context, arcPlan, progress, plan.Region, plan.Flow).RunAsync(result, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>The request for the log: names and choices, never a secret.</summary>

@@ -32,6 +32,7 @@ namespace Az.StackHCI.Core.Workflows.Settings
     public sealed class SettingsWorkflow
     {
         internal const string Activity = "Changing the Azure Stack HCI cluster's settings...";
+
         // Microsoft's texts (1.1 and 2.x Set-AzStackHCI).
         internal const string NotRegistered = "The cluster is not registered with Azure. Register the cluster using Register-AzStackHCI and then try again.";
         internal const string NodesOffline = "One or more servers in your cluster are offline. Check that all your servers are up and then try again.";
@@ -42,6 +43,11 @@ namespace Az.StackHCI.Core.Workflows.Settings
 
         /// <summary>A sync takes seconds; the wait for the report is bounded at about two minutes of checks.</summary>
         private const int ReportChecks = 14;
+
+        private static readonly LoggedRunNames Names = new LoggedRunNames
+        {
+            Command = "Set-AzStackHCI", LogPrefix = "SetAzStackHCI", Activity = Activity, Outcome = "Set-AzStackHCI",
+        };
 
         private readonly INodeConnector _connector;
         private readonly IOperationReporter _reporter;
@@ -59,31 +65,11 @@ namespace Az.StackHCI.Core.Workflows.Settings
             var requested = Check(request);
             var environment = CommonInput.Environment(request.EnvironmentName, _environments);
             CommonInput.SignIn(environment, request.SignIn, graphPurpose: null);
-            using var log = OperationLog.Open(request.LogsDirectory, request.DefaultLogsDirectory, "SetAzStackHCI", _reporter);
-            using var httpTrace = HttpTrace.To(log);
-            log.Info($"Set-AzStackHCI triggered - ComputerName: {request.ComputerName} ResourceId: {request.ResourceId} EnvironmentName: {request.EnvironmentName} " +
-                $"EnableWSSubscription: {request.EnableWSSubscription} DiagnosticLevel: {request.DiagnosticLevel}");
-            var progress = new StepProgress<SettingsStep>(log, 1, Activity);
-            try
-            {
-                var result = await RunAsync(request, requested, environment, log, progress, cancellationToken).ConfigureAwait(false);
-                log.Info($"Set-AzStackHCI completed with status: {result.Result}. {result.Details}");
-                return result;
-            }
-            catch (Exception ex) when (!(ex is OperationCanceledException))
-            {
-                log.Error($"Set-AzStackHCI failed: {ex.Message}");
-                if (NodeFailures.AsHci(ex) is HciException hci && !ReferenceEquals(hci, ex))
-                {
-                    throw hci;
-                }
-
-                throw;
-            }
-            finally
-            {
-                progress.Complete();
-            }
+            var asked = $"ComputerName: {request.ComputerName} ResourceId: {request.ResourceId} EnvironmentName: {request.EnvironmentName} " +
+                $"EnableWSSubscription: {request.EnableWSSubscription} DiagnosticLevel: {request.DiagnosticLevel}";
+            return await LoggedRun.RunAsync<SettingsResult, SettingsStep>(Names, request.LogsDirectory, request.DefaultLogsDirectory, _reporter, asked,
+                (log, progress) => RunAsync(request, requested, environment, log, progress, cancellationToken),
+                result => $"{result.Result}. {result.Details}").ConfigureAwait(false);
         }
 
         /// <summary>Refuses, before anything is contacted, a request that changes nothing or names no cluster resource.</summary>

@@ -23,6 +23,11 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
         internal const string ArcOnlySuccess = "Azure Arc integration is disabled and cleaned up. The cluster stays registered with Azure.";
         internal const string InfoNotFound = "Additional parameters are required to unregister. Run 'Get-Help Unregister-AzStackHCI -Full' for more information.";
 
+        private static readonly LoggedRunNames Names = new LoggedRunNames
+        {
+            Command = "Unregister-AzStackHCI", LogPrefix = "UnregisterHCI", Activity = Activity, Outcome = "Unregistration",
+        };
+
         private readonly INodeConnector _connector;
         private readonly IOperationReporter _reporter;
         private readonly EnvironmentCatalog _environments;
@@ -43,33 +48,13 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
             var environment = CommonInput.Environment(request.EnvironmentName, _environments);
             CommonInput.SignIn(environment, request.SignIn, "Unregistration deletes the cluster's Azure AD applications through Microsoft Graph");
 
-            using var log = OperationLog.Open(request.LogsDirectory, request.DefaultLogsDirectory, "UnregisterHCI", _reporter);
-            using var httpTrace = HttpTrace.To(log);
-            log.Info($"Unregister-AzStackHCI triggered - SubscriptionId: {request.SubscriptionId} ResourceName: {request.ResourceName} ResourceGroupName: {request.ResourceGroupName} " +
-                $"EnvironmentName: {request.EnvironmentName} ComputerName: {request.ComputerName} DisableOnlyAzureArcServer: {request.DisableOnlyAzureArcServer} Force: {request.Force} CloudOnly: {request.CloudOnly}");
-            var progress = new StepProgress<UnregistrationStep>(log, 1, Activity);
-            try
-            {
-                var result = request.CloudOnly
-                    ? await RunCloudOnlyAsync(request, environment, log, progress, cancellationToken).ConfigureAwait(false)
-                    : await RunAsync(request, environment, log, progress, cancellationToken).ConfigureAwait(false);
-                log.Info($"Unregistration completed with status: {result.Result}. {result.Details}");
-                return result;
-            }
-            catch (Exception ex) when (!(ex is OperationCanceledException))
-            {
-                log.Error($"Unregistration failed: {ex.Message}");
-                if (NodeFailures.AsHci(ex) is HciException hci && !ReferenceEquals(hci, ex))
-                {
-                    throw hci;
-                }
-
-                throw;
-            }
-            finally
-            {
-                progress.Complete();
-            }
+            var asked = $"SubscriptionId: {request.SubscriptionId} ResourceName: {request.ResourceName} ResourceGroupName: {request.ResourceGroupName} " +
+                $"EnvironmentName: {request.EnvironmentName} ComputerName: {request.ComputerName} DisableOnlyAzureArcServer: {request.DisableOnlyAzureArcServer} Force: {request.Force} CloudOnly: {request.CloudOnly}";
+            return await LoggedRun.RunAsync<UnregistrationResult, UnregistrationStep>(Names, request.LogsDirectory, request.DefaultLogsDirectory, _reporter, asked,
+                (log, progress) => request.CloudOnly
+                    ? RunCloudOnlyAsync(request, environment, log, progress, cancellationToken)
+                    : RunAsync(request, environment, log, progress, cancellationToken),
+                result => $"{result.Result}. {result.Details}").ConfigureAwait(false);
         }
 
         private async Task<UnregistrationResult> RunAsync(UnregistrationRequest request, HciEnvironment environment, IOperationReporter reporter, StepProgress<UnregistrationStep> progress, CancellationToken cancellationToken)
