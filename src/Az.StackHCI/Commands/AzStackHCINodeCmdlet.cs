@@ -1,7 +1,13 @@
+using System;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Remoting;
 using System.Management.Automation.Runspaces;
+using System.Threading;
+using System.Threading.Tasks;
+using Az.StackHCI.Core.Nodes;
+using Az.StackHCI.Core.Operations;
+using Az.StackHCI.Core.Workflows;
 using Az.StackHCI.Remoting;
 
 namespace Az.StackHCI.Commands
@@ -91,6 +97,19 @@ namespace Az.StackHCI.Commands
         }
 
         /// <summary>The caller's $PSSessionOption preference, which New-PSSession would use in the caller's own session.</summary>
+        /// <summary>
+        /// The sequence every node command shares once its parameters are checked: one connector for the run, the
+        /// workflow off the pipeline thread, a failure written as a (non-terminating) error. False when it failed, or
+        /// when -WhatIf left every change undone: the "What if:" lines are then the answer, a result would only say so.
+        /// </summary>
+        internal bool TryRunWorkflow<T>(PSCredential? credential, Func<INodeConnector, CmdletReporter, CancellationToken, Task<T>> workflow, out T result,
+            Action<HciException>? beforeError = null)
+        {
+            using var connector = NewConnector(credential);
+            return TryRunOperation((reporter, token) => workflow(connector, reporter, token), out result, beforeError)
+                && !(IsWhatIf && result is IChangeOutcome { ChangesSkipped: true });
+        }
+
         private PSSessionOption? CallerSessionOption() => GetVariableValue("PSSessionOption") switch
         {
             PSSessionOption option => option,

@@ -62,8 +62,7 @@ namespace Az.StackHCI.Commands
                 SignIn = SignInRequested(ArmAccessToken) || UseDeviceAuthentication || SignedInIdentities.List(EnvironmentName).Count > 0 ? SignIn(TenantId, ArmAccessToken, AccountId) : null,
             };
 
-            using var connector = NewConnector(Credential);
-            if (!TryRunOperation((reporter, token) => new ClusterStatusWorkflow(connector, reporter).RunAsync(request, token), out var status))
+            if (!TryRunWorkflow(Credential, (connector, reporter, token) => new ClusterStatusWorkflow(connector, reporter).RunAsync(request, token), out var status))
             {
                 return;
             }

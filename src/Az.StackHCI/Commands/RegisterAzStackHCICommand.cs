@@ -135,9 +135,7 @@ namespace Az.StackHCI.Commands
                 request.Tags[tag.Key.ToString()!] = tag.Value?.ToString() ?? "";
             }
 
-            using var connector = NewConnector(Credential);
-            if (!TryRunOperation((reporter, token) => new RegisterWorkflow(connector, reporter).RunAsync(request, token), out var result, WriteWacFailure)
-                || (result.ChangesSkipped && IsWhatIf))
+            if (!TryRunWorkflow(Credential, (connector, reporter, token) => new RegisterWorkflow(connector, reporter).RunAsync(request, token), out var result, WriteWacFailure))
             {
                 return;
             }

@@ -91,9 +91,7 @@ namespace Az.StackHCI.Commands
                 return;
             }
 
-            using var connector = NewConnector(Credential);
-            if (!TryRunOperation((reporter, token) => new SettingsWorkflow(connector, reporter).RunAsync(request, token), out var result)
-                || (result.ChangesSkipped && IsWhatIf))
+            if (!TryRunWorkflow(Credential, (connector, reporter, token) => new SettingsWorkflow(connector, reporter).RunAsync(request, token), out var result))
             {
                 return;
             }

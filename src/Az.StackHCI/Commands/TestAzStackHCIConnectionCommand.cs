@@ -71,8 +71,7 @@ namespace Az.StackHCI.Commands
                 IncludeArc = IncludeArc,
                 ReportPath = ReportPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ReportPath),
             };
-            using var connector = NewConnector(Credential);
-            if (!TryRunOperation((reporter, token) => new ConnectionTestWorkflow(connector, reporter).RunAsync(request, token), out var results))
+            if (!TryRunWorkflow(Credential, (connector, reporter, token) => new ConnectionTestWorkflow(connector, reporter).RunAsync(request, token), out var results))
             {
                 if (Quiet)
                 {

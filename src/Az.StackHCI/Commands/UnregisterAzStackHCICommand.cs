@@ -108,9 +108,7 @@ namespace Az.StackHCI.Commands
                 SignIn = SignIn(TenantId, ArmAccessToken, AccountId),
             };
 
-            using var connector = NewConnector(Credential);
-            if (!TryRunOperation((reporter, token) => new UnregisterWorkflow(connector, reporter).RunAsync(request, token), out var result, WriteWacFailure)
-                || (result.ChangesSkipped && IsWhatIf))
+            if (!TryRunWorkflow(Credential, (connector, reporter, token) => new UnregisterWorkflow(connector, reporter).RunAsync(request, token), out var result, WriteWacFailure))
             {
                 return;
             }

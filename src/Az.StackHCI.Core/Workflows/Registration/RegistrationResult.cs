@@ -13,7 +13,7 @@ namespace Az.StackHCI.Core.Workflows.Registration
     }
 
     /// <summary>The outcome of Register-AzStackHCI, with Microsoft's 1.x/2.x property names.</summary>
-    public sealed class RegistrationResult
+    public sealed class RegistrationResult : IChangeOutcome
     {
         public RegistrationStatus Result { get; set; }
 

@@ -56,7 +56,7 @@ namespace Az.StackHCI.Core.Workflows.Settings
     }
 
     /// <summary>What Set-AzStackHCI did and what the cluster reports now.</summary>
-    public sealed class SettingsResult
+    public sealed class SettingsResult : IChangeOutcome
     {
         public SettingsStatus Result { get; set; }
 

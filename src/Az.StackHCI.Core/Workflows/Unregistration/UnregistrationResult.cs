@@ -13,7 +13,7 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
     }
 
     /// <summary>The outcome of Unregister-AzStackHCI.</summary>
-    public sealed class UnregistrationResult
+    public sealed class UnregistrationResult : IChangeOutcome
     {
         public UnregistrationStatus Result { get; set; }
 
