@@ -20,7 +20,7 @@ namespace Az.StackHCI.Core.Cloud
     /// groups and generic resources at pinned api-versions, and its HTTP pipeline for what the SDK has no client
     /// for (actions, role assignments, permissions). SDK types stay inside; failures become HciExceptions.
     /// </summary>
-    internal sealed class ArmGateway
+    internal sealed class ArmGateway : IArmResources
     {
         private static readonly ResourceType ClusterType = new ResourceType("Microsoft.AzureStackHCI/clusters");
         private static readonly ResourceType ArcSettingType = new ResourceType("Microsoft.AzureStackHCI/clusters/arcSettings");

@@ -65,7 +65,7 @@ namespace Az.StackHCI.Core.Cloud
     /// Microsoft Graph through the SDK's GraphServiceClient: the cluster's application, its service principal, the
     /// admin-consent app-role assignments and its certificate credentials.
     /// </summary>
-    internal sealed class GraphGateway
+    internal sealed class GraphGateway : IDirectory
     {
         private readonly GraphServiceClient _graph;
         private readonly Action<string> _log;

@@ -51,7 +51,7 @@ namespace Az.StackHCI.Core.Workflows
         /// The flow for a new registration: the user's choice, else service-managed where the provider lists
         /// createClusterIdentity among its operations (custom clouds may run a provider without it).
         /// </summary>
-        public static async Task<IdentityFlow> ChooseAsync(ArmGateway arm, bool useOwnApplication, CancellationToken cancellationToken)
+        public static async Task<IdentityFlow> ChooseAsync(IArmResources arm, bool useOwnApplication, CancellationToken cancellationToken)
         {
             if (useOwnApplication)
             {
@@ -67,7 +67,7 @@ namespace Az.StackHCI.Core.Workflows
         /// the provider's service principal (resourceProviderObjectId); null when the resource names no application
         /// yet (or it is gone), so the chosen flow applies.
         /// </summary>
-        public static async Task<IdentityFlow?> DetectAsync(GraphGateway graph, JsonObject? cluster, CancellationToken cancellationToken)
+        public static async Task<IdentityFlow?> DetectAsync(IDirectory graph, JsonObject? cluster, CancellationToken cancellationToken)
         {
             var properties = cluster?["properties"];
             if (properties?["aadClientId"]?.GetValue<string>() is not { Length: > 0 } appId)
@@ -94,7 +94,7 @@ namespace Az.StackHCI.Core.Workflows
         }
 
         /// <summary>True when the provider's service principal owns the application: then it is the provider's to change and delete.</summary>
-        public static async Task<bool> IsProviderOwnedAsync(GraphGateway graph, string applicationObjectId, JsonObject? cluster, CancellationToken cancellationToken)
+        public static async Task<bool> IsProviderOwnedAsync(IDirectory graph, string applicationObjectId, JsonObject? cluster, CancellationToken cancellationToken)
         {
             if (ProviderPrincipal(cluster) is not string provider)
             {

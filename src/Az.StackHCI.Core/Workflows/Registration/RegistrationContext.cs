@@ -9,7 +9,8 @@ namespace Az.StackHCI.Core.Workflows.Registration
     /// <summary>What every registration step works with.</summary>
     internal sealed class RegistrationContext
     {
-        public RegistrationContext(RegistrationRequest request, HciEnvironment environment, AzureSession session, ClusterConnection cluster, RegistrationTarget target, IOperationReporter reporter)
+        public RegistrationContext(RegistrationRequest request, HciEnvironment environment, AzureSession session, ClusterConnection cluster, RegistrationTarget target, IOperationReporter reporter,
+            IArmResources? arm = null, IDirectory? directory = null)
         {
             Request = request;
             Environment = environment;
@@ -17,8 +18,8 @@ namespace Az.StackHCI.Core.Workflows.Registration
             Cluster = cluster;
             Target = target;
             Reporter = reporter;
-            Arm = new ArmGateway(session, target.SubscriptionId);
-            Graph = new GraphGateway(session);
+            Arm = arm ?? new ArmGateway(session, target.SubscriptionId);
+            Graph = directory ?? new GraphGateway(session);
             Changes = new ChangeGate(reporter);
         }
 
@@ -34,9 +35,9 @@ namespace Az.StackHCI.Core.Workflows.Registration
 
         public IOperationReporter Reporter { get; }
 
-        public ArmGateway Arm { get; }
+        public IArmResources Arm { get; }
 
-        public GraphGateway Graph { get; }
+        public IDirectory Graph { get; }
 
         /// <summary>Asks before each change; shut for the rest of the run (registration and Arc) once one is declined.</summary>
         public ChangeGate Changes { get; }

@@ -244,7 +244,7 @@ namespace Az.StackHCI.Core.Workflows.Settings
             return state.AzureResourceUri!;
         }
 
-        private static async Task<JsonObject> ReadAsync(ArmGateway arm, string resourceId, CancellationToken cancellationToken) =>
+        private static async Task<JsonObject> ReadAsync(IArmResources arm, string resourceId, CancellationToken cancellationToken) =>
             await arm.GetResourceAsync(resourceId, ApiVersions.Clusters, cancellationToken).ConfigureAwait(false)
                 ?? throw new HciException("ResourceNotFound", HciErrorCategory.ObjectNotFound, resourceId, string.Format(ResourceMissing, resourceId));
 

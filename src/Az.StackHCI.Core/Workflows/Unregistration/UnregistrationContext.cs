@@ -8,15 +8,16 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
     /// <summary>What every unregistration step works with.</summary>
     internal sealed class UnregistrationContext
     {
-        public UnregistrationContext(UnregistrationRequest request, AzureSession session, ClusterConnection? cluster, RegistrationTarget target, IOperationReporter reporter, StepProgress<UnregistrationStep> progress)
+        public UnregistrationContext(UnregistrationRequest request, AzureSession session, ClusterConnection? cluster, RegistrationTarget target, IOperationReporter reporter, StepProgress<UnregistrationStep> progress,
+            IArmResources? arm = null, IDirectory? directory = null)
         {
             Request = request;
             Cluster = cluster;
             Target = target;
             Reporter = reporter;
             Progress = progress;
-            Arm = new ArmGateway(session, target.SubscriptionId);
-            Graph = new GraphGateway(session);
+            Arm = arm ?? new ArmGateway(session, target.SubscriptionId);
+            Graph = directory ?? new GraphGateway(session);
             ResourceManager = session.Environment.ResourceManagerEndpoint;
         }
 
@@ -34,8 +35,8 @@ namespace Az.StackHCI.Core.Workflows.Unregistration
 
         public StepProgress<UnregistrationStep> Progress { get; }
 
-        public ArmGateway Arm { get; }
+        public IArmResources Arm { get; }
 
-        public GraphGateway Graph { get; }
+        public IDirectory Graph { get; }
     }
 }

@@ -1,0 +1,128 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using Azure.Core;
+using Az.StackHCI.Core.Cloud;
+using Az.StackHCI.Core.Environments;
+using Az.StackHCI.Core.Identity;
+using Az.StackHCI.Core.Operations;
+using Az.StackHCI.Core.Resilience;
+using Az.StackHCI.Core.Workflows;
+using Az.StackHCI.Core.Workflows.Registration;
+using Xunit;
+
+namespace Az.StackHCI.Tests;
+
+/// <summary>
+/// The registration's cloud steps against a fake Resource Manager (no lab): each change is asked for, made only
+/// when allowed and only where the plan found something missing, and nothing reaches the nodes before the cluster
+/// has its identity.
+/// </summary>
+public sealed class RegistrationStepsTests
+{
+    private const string Subscription = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
+    private static readonly RegistrationTarget Target = new(Subscription, "hci-rg", "hci");
+
+    [Fact]
+    public async Task Under_WhatIf_every_change_is_announced_in_order_and_none_is_made()
+    {
+        var (arm, nodes, reporter) = (new FakeArm(), Nodes(), new AskingReporter(allow: false));
+
+        var result = await Run(arm, nodes, reporter, new RegistrationPlan { Region = "eastus", RegisterProvider = true, CreateResourceGroup = true, Flow = IdentityFlow.ServiceManaged });
+
+        Assert.True(result.ChangesSkipped);
+        Assert.Empty(arm.Writes);
+        var expected = new[]
+        {
+            "Register the resource provider", "Create the resource group", "Create the Azure Stack HCI resource",
+            "Ask the Azure Stack HCI resource provider to create the cluster's identity", "Create a registration certificate", "Register the cluster",
+        };
+        Assert.Equal(expected.Length, reporter.Asked.Count);
+        Assert.All(expected.Zip(reporter.Asked), pair => Assert.StartsWith(pair.First, pair.Second, StringComparison.Ordinal));
+        Assert.DoesNotContain(nodes.Calls, c => c.Command.Contains("Registration", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_provider_that_creates_no_identity_stops_the_registration_before_the_nodes()
+    {
+        var (arm, nodes) = (new FakeArm { ProviderIdentity = null }, Nodes());
+
+        var ex = await Assert.ThrowsAsync<HciException>(() => Run(arm, nodes, new AskingReporter(allow: true),
+            new RegistrationPlan { Region = "eastus", RegisterProvider = true, CreateResourceGroup = true, Flow = IdentityFlow.ServiceManaged }));
+
+        Assert.Equal("ClusterIdentityMissing", ex.ErrorId);
+        Assert.Equal(new[] { "register Microsoft.AzureStackHCI", "create group hci-rg", $"put {Target.ResourceId}", $"createClusterIdentity {Target.ResourceId}" }, arm.Writes);
+        Assert.Equal("Registered", arm.Providers["Microsoft.AzureStackHCI"]);
+        Assert.Equal("eastus", arm.Groups["hci-rg"].Location);
+        Assert.DoesNotContain(nodes.Calls, c => c.Command.Contains("Registration", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_rerun_changes_only_what_is_missing()
+    {
+        var arm = new FakeArm { ProviderIdentity = null };
+        arm.Providers["Microsoft.AzureStackHCI"] = "Registered";
+        var existing = new JsonObject { ["id"] = Target.ResourceId, ["location"] = "eastus", ["properties"] = new JsonObject() };
+        arm.Resources[Target.ResourceId] = existing;
+
+        var ex = await Assert.ThrowsAsync<HciException>(() => Run(arm, Nodes(), new AskingReporter(allow: true),
+            new RegistrationPlan { Region = "eastus", Flow = IdentityFlow.ServiceManaged, ExistingCluster = existing.DeepClone().AsObject() }));
+
+        Assert.Equal("ClusterIdentityMissing", ex.ErrorId);
+        Assert.Equal(new[] { $"createClusterIdentity {Target.ResourceId}" }, arm.Writes);
+    }
+
+    private static FakeNodes Nodes() => FakeNodes.Cluster("hci", "lab.local", ("node1", "Up"), ("node2", "Up"));
+
+    private static async Task<RegistrationResult> Run(IArmResources arm, FakeNodes nodes, IOperationReporter reporter, RegistrationPlan plan)
+    {
+        var environment = new EnvironmentCatalog(Path.GetTempPath()).Find(BuiltInEnvironments.AzureCloud)!;
+        var identity = new SignedInIdentity(environment, new NoCredential(), "72f988bf-0000-4000-8000-000000000000", "admin@contoso.example", SignInMethod.DeviceCode, "unit");
+        var session = new AzureSession(identity, new SdkRetryPolicy(_ => { }), reporter);
+        using var cluster = await ClusterConnection.OpenAsync(nodes, "node1", 16, reporter, CancellationToken.None);
+        var request = new RegistrationRequest { SubscriptionId = Subscription, ComputerName = "node1", EnvironmentName = BuiltInEnvironments.AzureCloud };
+        var context = new RegistrationContext(request, environment, session, cluster, Target, reporter, arm, NoDirectory.Create());
+        return await new RegistrationSteps(context, plan, new StepProgress<RegistrationStep>(reporter, 1, "Registering")).RunAsync(CancellationToken.None);
+    }
+
+    /// <summary>Answers every ShouldProcess the same way and keeps the actions asked for.</summary>
+    private sealed class AskingReporter : IOperationReporter
+    {
+        private readonly bool _allow;
+
+        public AskingReporter(bool allow) => _allow = allow;
+
+        public List<string> Asked { get; } = new();
+
+        public void Verbose(string message) { }
+
+        public void Debug(string message) { }
+
+        public void Warning(string message) { }
+
+        public void Progress(OperationProgress progress) { }
+
+        public Task<bool> ShouldProcessAsync(string target, string action, CancellationToken cancellationToken)
+        {
+            Asked.Add(action);
+            return Task.FromResult(_allow);
+        }
+
+        public Task<bool> ConfirmAsync(string description, string question, CancellationToken cancellationToken) => Task.FromResult(_allow);
+    }
+
+    /// <summary>The service-managed flow needs no directory: any call to it fails the test.</summary>
+    public class NoDirectory : DispatchProxy
+    {
+        internal static IDirectory Create() => Create<IDirectory, NoDirectory>();
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
+            throw new NotSupportedException($"The service-managed flow called the directory ({targetMethod?.Name}).");
+    }
+
+    private sealed class NoCredential : TokenCredential
+    {
+        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) => throw new NotSupportedException("No token in unit tests.");
+
+        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) => throw new NotSupportedException("No token in unit tests.");
+    }
+}
