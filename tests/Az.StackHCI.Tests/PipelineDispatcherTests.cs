@@ -116,17 +116,20 @@ public class PipelineDispatcherTests
     {
         var dispatcher = new PipelineDispatcher();
         using var stop = new CancellationTokenSource();
-        Task<bool>? question = null;
+        // The pump returns as soon as the stop is seen, possibly before the work has asked: wait for the question.
+        var asked = new TaskCompletionSource<Task<bool>>(TaskCreationOptions.RunContinuationsAsynchronously);
 
         var pump = Task.Run(() => dispatcher.Run(() =>
         {
             stop.Cancel();
-            question = dispatcher.InvokeAsync(() => true, stop.Token);
+            var question = dispatcher.InvokeAsync(() => true, stop.Token);
+            asked.SetResult(question);
             return question;
         }, stop.Token));
 
         Assert.ThrowsAny<OperationCanceledException>(() => pump.GetAwaiter().GetResult());
-        Assert.True(question!.IsCanceled);
+        Assert.True(asked.Task.Wait(TimeSpan.FromSeconds(30)), "the work never asked");
+        Assert.True(asked.Task.Result.IsCanceled);
     }
 
     [Fact]
