@@ -86,12 +86,23 @@ function Invoke-Registration($Scenario) {
     $enables = @($nodeJournal | Where-Object command -EQ 'Enable-AzureStackHCIArcIntegration')
     [pscustomobject]@{
         Seconds = $run.Seconds; PeakRssMb = $run.PeakRssMb; CpuSeconds = $run.CpuSeconds
-        NodeRounds = $rounds.Count; CriticalPath = @($rounds.Command)
+        NodeRounds = $rounds.Count; CriticalPath = @(Get-CriticalPathSteps $rounds $start)
         NodeCommands = $nodeJournal.Count; Calls = $calls
         # From the first Enable's start to the last one's end: what Arc enablement cost in wall time.
         ArcEnableSeconds = if ($enables) {
             (([DateTimeOffset[]] $enables.end | Measure-Object -Maximum).Maximum - ([DateTimeOffset[]] $enables.time | Measure-Object -Minimum).Minimum).TotalSeconds
         } else { 0 }
+    }
+}
+
+function Get-CriticalPathSteps($Rounds, [DateTimeOffset] $Start) {
+    # Each round of the critical path with how long it ran and how long nothing ran on the path before it (sign-in,
+    # sessions opening, cloud calls, the management process's own work): where the wall time that is not node latency goes.
+    $previousEnd = $Start
+    foreach ($round in $Rounds) {
+        [ordered]@{ command = $round.Command; node = $round.Node; seconds = [math]::Round(($round.End - $round.Start).TotalSeconds, 1)
+            waitBefore = [math]::Round(($round.Start - $previousEnd).TotalSeconds, 1) }
+        $previousEnd = $round.End
     }
 }
 
