@@ -24,6 +24,8 @@ param(
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
+# The child processes start elsewhere: they need the module's full path.
+$ModulePath = (Resolve-Path $ModulePath).Path
 $version = (Import-PowerShellDataFile (Join-Path $ModulePath 'Az.StackHCI.psd1')).ModuleVersion
 $parallel = 16   # the module's default -ThrottleLimit
 
