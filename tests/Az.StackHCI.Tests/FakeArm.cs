@@ -6,7 +6,7 @@ namespace Az.StackHCI.Tests;
 
 /// <summary>
 /// Resource Manager as the workflows see it (<see cref="IArmResources"/>), in memory: providers, resource groups,
-/// resources and the provider's createClusterIdentity action. Every write is recorded; what a test does not need
+/// resources, their deletion and the provider's createClusterIdentity action. Every write is recorded; what a test does not need
 /// throws, so a workflow that calls more than a test expects fails loudly.
 /// </summary>
 internal sealed class FakeArm : IArmResources
@@ -72,6 +72,25 @@ internal sealed class FakeArm : IArmResources
         return Task.FromResult<JsonObject?>(null);
     }
 
+    public Task<bool> DeleteProviderResourceAsync(string resourceId, CancellationToken cancellationToken)
+    {
+        Writes.Add($"delete {resourceId}");
+        return Task.FromResult(Resources.Remove(resourceId));
+    }
+
+    public Task<int> CountResourcesAsync(string subscriptionId, string resourceGroup, CancellationToken cancellationToken) =>
+        Task.FromResult(Resources.Keys.Count(id => id.Contains($"/resourceGroups/{resourceGroup}/", StringComparison.OrdinalIgnoreCase)));
+
+    public Task<bool> DeleteResourceGroupAsync(string subscriptionId, string resourceGroup, CancellationToken cancellationToken)
+    {
+        Writes.Add($"delete group {resourceGroup}");
+        return Task.FromResult(Groups.Remove(resourceGroup));
+    }
+
+    /// <summary>No role assignments: the clusters of these tests have no Arc.</summary>
+    public Task<IReadOnlyList<(string Id, string Scope, string RoleDefinition)>> ListRoleAssignmentsAsync(string subscriptionId, string principalId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<(string Id, string Scope, string RoleDefinition)>>(Array.Empty<(string, string, string)>());
+
     private ProviderInfo Provider(string name) =>
         new(name, Providers.TryGetValue(name, out var state) ? state : "NotRegistered", new Dictionary<string, IReadOnlyList<string>>());
 
@@ -81,19 +100,11 @@ internal sealed class FakeArm : IArmResources
 
     public Task AssignRoleAsync(string scope, string roleDefinitionGuid, string principalId, string principalType, CancellationToken cancellationToken) => throw Unexpected();
 
-    public Task<IReadOnlyList<(string Id, string Scope, string RoleDefinition)>> ListRoleAssignmentsAsync(string subscriptionId, string principalId, CancellationToken cancellationToken) => throw Unexpected();
-
     public Task DeleteAsync(string resourceId, string apiVersion, CancellationToken cancellationToken) => throw Unexpected();
-
-    public Task<bool> DeleteProviderResourceAsync(string resourceId, CancellationToken cancellationToken) => throw Unexpected();
 
     public Task<IReadOnlyList<string>> ListProviderOperationsAsync(string providerNamespace, string apiVersion, CancellationToken cancellationToken) => throw Unexpected();
 
     public Task<IReadOnlyList<JsonObject>> ListAsync(string path, string apiVersion, CancellationToken cancellationToken) => throw Unexpected();
-
-    public Task<int> CountResourcesAsync(string subscriptionId, string resourceGroup, CancellationToken cancellationToken) => throw Unexpected();
-
-    public Task<bool> DeleteResourceGroupAsync(string subscriptionId, string resourceGroup, CancellationToken cancellationToken) => throw Unexpected();
 
     public Task<IReadOnlyList<(IReadOnlyList<string> Actions, IReadOnlyList<string> NotActions)>> GetPermissionsAsync(string scope, CancellationToken cancellationToken) => throw Unexpected();
 

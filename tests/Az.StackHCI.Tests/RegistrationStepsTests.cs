@@ -1,11 +1,8 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
-using Azure.Core;
 using Az.StackHCI.Core.Cloud;
 using Az.StackHCI.Core.Environments;
-using Az.StackHCI.Core.Identity;
 using Az.StackHCI.Core.Operations;
-using Az.StackHCI.Core.Resilience;
 using Az.StackHCI.Core.Workflows;
 using Az.StackHCI.Core.Workflows.Registration;
 using Xunit;
@@ -75,9 +72,7 @@ public sealed class RegistrationStepsTests
 
     private static async Task<RegistrationResult> Run(IArmResources arm, FakeNodes nodes, IOperationReporter reporter, RegistrationPlan plan)
     {
-        var environment = new EnvironmentCatalog(Path.GetTempPath()).Find(BuiltInEnvironments.AzureCloud)!;
-        var identity = new SignedInIdentity(environment, new NoCredential(), "72f988bf-0000-4000-8000-000000000000", "admin@contoso.example", SignInMethod.DeviceCode, "unit");
-        var session = new AzureSession(identity, new SdkRetryPolicy(_ => { }), reporter);
+        var (environment, session) = UnitSession.Create(reporter);
         using var cluster = await ClusterConnection.OpenAsync(nodes, "node1", 16, reporter, CancellationToken.None);
         var request = new RegistrationRequest { SubscriptionId = Subscription, ComputerName = "node1", EnvironmentName = BuiltInEnvironments.AzureCloud };
         var context = new RegistrationContext(request, environment, session, cluster, Target, reporter, arm, NoDirectory.Create());
@@ -117,12 +112,5 @@ public sealed class RegistrationStepsTests
 
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
             throw new NotSupportedException($"The service-managed flow called the directory ({targetMethod?.Name}).");
-    }
-
-    private sealed class NoCredential : TokenCredential
-    {
-        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) => throw new NotSupportedException("No token in unit tests.");
-
-        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) => throw new NotSupportedException("No token in unit tests.");
     }
 }
