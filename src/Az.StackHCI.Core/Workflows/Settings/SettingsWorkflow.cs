@@ -100,6 +100,7 @@ namespace Az.StackHCI.Core.Workflows.Settings
         private async Task<SettingsResult> RunAsync(SettingsRequest request, IReadOnlyDictionary<string, string> requested, HciEnvironment environment,
             IOperationReporter reporter, StepProgress<SettingsStep> progress, CancellationToken cancellationToken)
         {
+            var gate = new ChangeGate(reporter);
             INodeSession? node = null;
             try
             {
@@ -132,7 +133,7 @@ namespace Az.StackHCI.Core.Workflows.Settings
                 if (changes.Count > 0)
                 {
                     var description = string.Join("; ", changes);
-                    if (!await reporter.ShouldProcessAsync(resourceId, $"{ShouldProcessAction} ({description})", cancellationToken).ConfigureAwait(false))
+                    if (!await gate.AllowAsync(resourceId, $"{ShouldProcessAction} ({description})", cancellationToken).ConfigureAwait(false))
                     {
                         result.ChangesSkipped = true;
                         return Finish(result, cluster, null, "No changes were made (-WhatIf or declined confirmation). Would set " + description + ".", SettingsStatus.Cancelled);
@@ -151,7 +152,7 @@ namespace Az.StackHCI.Core.Workflows.Settings
                         Describe(result.Changes, "Azure holds the new settings; the cluster applies them at its next sync (run Sync-AzureStackHCI on a node to apply them now)."));
                 }
 
-                if (!await reporter.ShouldProcessAsync(node.ComputerName, "Sync the cluster with Azure (Sync-AzureStackHCI), so that it applies the settings", cancellationToken).ConfigureAwait(false))
+                if (!await gate.AllowAsync(node.ComputerName, "Sync the cluster with Azure (Sync-AzureStackHCI), so that it applies the settings", cancellationToken).ConfigureAwait(false))
                 {
                     return Finish(result, cluster, false, Describe(result.Changes, "Azure holds the new settings; the cluster applies them at its next sync."));
                 }
