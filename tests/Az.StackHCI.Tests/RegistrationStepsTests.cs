@@ -10,9 +10,9 @@ using Xunit;
 namespace Az.StackHCI.Tests;
 
 /// <summary>
-/// The registration's cloud steps against a fake Resource Manager (no lab): each change is asked for, made only
-/// when allowed and only where the plan found something missing, and nothing reaches the nodes before the cluster
-/// has its identity.
+/// The registration's and Arc's cloud steps against a fake Resource Manager (no lab): each change is asked for, made
+/// only when allowed and only where the plan found something missing, and nothing reaches the nodes before the
+/// cluster has its identity.
 /// </summary>
 public sealed class RegistrationStepsTests
 {
@@ -68,15 +68,43 @@ public sealed class RegistrationStepsTests
         Assert.Equal(new[] { $"createClusterIdentity {Target.ResourceId}" }, arm.Writes);
     }
 
+    [Fact]
+    public async Task Under_WhatIf_every_Arc_change_is_announced_and_none_is_made()
+    {
+        var (arm, nodes, reporter) = (new FakeArm(), Nodes(), new AskingReporter(allow: false));
+        var registered = new RegistrationResult { Result = RegistrationStatus.Success, AzureResourceId = Target.ResourceId };
+
+        var result = await Run(nodes, reporter, (context, progress) =>
+            new ArcSteps(context, new ArcPlan { ResourceGroup = "hci-rg" }, progress, "eastus", IdentityFlow.ServiceManaged).RunAsync(registered, CancellationToken.None), arm);
+
+        Assert.True(result.ChangesSkipped);
+        Assert.Empty(arm.Writes);
+        var expected = new[]
+        {
+            "Register the resource provider Microsoft.HybridCompute", "Register the resource provider Microsoft.GuestConfiguration",
+            "Register the resource provider Microsoft.HybridConnectivity", "Create arcSettings with the Arc resource group hci-rg",
+            "Ask the Azure Stack HCI resource provider to create the Arc onboarding identity",
+            "Assign Azure Connected Machine Onboarding and Resource Administrator", "Assign Azure Connected Machine Resource Manager",
+            "Consent to and install Azure Arc's default extensions", "Enable Azure Arc integration on every node",
+        };
+        Assert.True(expected.Length == reporter.Asked.Count, "Asked:\n" + string.Join("\n", reporter.Asked));
+        Assert.All(expected.Zip(reporter.Asked), pair => Assert.StartsWith(pair.First, pair.Second, StringComparison.Ordinal));
+        Assert.DoesNotContain(nodes.Calls, c => c.Command.Contains("ArcIntegration", StringComparison.Ordinal));
+    }
+
     private static FakeNodes Nodes() => FakeNodes.Cluster("hci", "lab.local", ("node1", "Up"), ("node2", "Up"));
 
-    private static async Task<RegistrationResult> Run(IArmResources arm, FakeNodes nodes, IOperationReporter reporter, RegistrationPlan plan)
+    private static Task<RegistrationResult> Run(IArmResources arm, FakeNodes nodes, IOperationReporter reporter, RegistrationPlan plan) =>
+        Run(nodes, reporter, (context, progress) => new RegistrationSteps(context, plan, progress).RunAsync(CancellationToken.None), arm);
+
+    private static async Task<RegistrationResult> Run(FakeNodes nodes, IOperationReporter reporter,
+        Func<RegistrationContext, StepProgress<RegistrationStep>, Task<RegistrationResult>> steps, IArmResources arm)
     {
         var (environment, session) = UnitSession.Create(reporter);
         using var cluster = await ClusterConnection.OpenAsync(nodes, "node1", 16, reporter, CancellationToken.None);
         var request = new RegistrationRequest { SubscriptionId = Subscription, ComputerName = "node1", EnvironmentName = BuiltInEnvironments.AzureCloud };
         var context = new RegistrationContext(request, environment, session, cluster, Target, reporter, arm, NoDirectory.Create());
-        return await new RegistrationSteps(context, plan, new StepProgress<RegistrationStep>(reporter, 1, "Registering")).RunAsync(CancellationToken.None);
+        return await steps(context, new StepProgress<RegistrationStep>(reporter, 1, "Registering"));
     }
 
     /// <summary>Answers every ShouldProcess the same way and keeps the actions asked for.</summary>
