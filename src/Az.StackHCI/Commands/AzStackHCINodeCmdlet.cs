@@ -96,7 +96,6 @@ namespace Az.StackHCI.Commands
             return new PowerShellNodeConnector(settings, ThrottleLimit);
         }
 
-        /// <summary>The caller's $PSSessionOption preference, which New-PSSession would use in the caller's own session.</summary>
         /// <summary>
         /// The sequence every node command shares once its parameters are checked: one connector for the run, the
         /// workflow off the pipeline thread, a failure written as a (non-terminating) error. False when it failed, or
@@ -110,6 +109,7 @@ namespace Az.StackHCI.Commands
                 && !(IsWhatIf && result is IChangeOutcome { ChangesSkipped: true });
         }
 
+        /// <summary>The caller's $PSSessionOption preference, which New-PSSession would use in the caller's own session.</summary>
         private PSSessionOption? CallerSessionOption() => GetVariableValue("PSSessionOption") switch
         {
             PSSessionOption option => option,

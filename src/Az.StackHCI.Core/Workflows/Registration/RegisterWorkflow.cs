@@ -4,7 +4,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using Az.StackHCI.Core.Environments;
 using Az.StackHCI.Core.Identity;
-using Az.StackHCI.Core.Logging;
 using Az.StackHCI.Core.Nodes;
 using Az.StackHCI.Core.Operations;
 
@@ -16,6 +15,11 @@ namespace Az.StackHCI.Core.Workflows.Registration
     /// </summary>
     public sealed class RegisterWorkflow
     {
+        private static readonly LoggedRunNames Names = new LoggedRunNames
+        {
+            Command = "Register-AzStackHCI", LogPrefix = "RegisterHCI", Activity = RegistrationMessages.Activity, Outcome = "Registration",
+        };
+
         private readonly INodeConnector _connector;
         private readonly IOperationReporter _reporter;
         private readonly EnvironmentCatalog _environments;
@@ -26,11 +30,6 @@ namespace Az.StackHCI.Core.Workflows.Registration
             _reporter = reporter;
             _environments = environments ?? new EnvironmentCatalog();
         }
-
-        private static readonly LoggedRunNames Names = new LoggedRunNames
-        {
-            Command = "Register-AzStackHCI", LogPrefix = "RegisterHCI", Activity = RegistrationMessages.Activity, Outcome = "Registration",
-        };
 
         public async Task<RegistrationResult> RunAsync(RegistrationRequest request, CancellationToken cancellationToken)
         {

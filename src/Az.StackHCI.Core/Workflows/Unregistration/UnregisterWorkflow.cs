@@ -4,7 +4,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using Az.StackHCI.Core.Environments;
 using Az.StackHCI.Core.Identity;
-using Az.StackHCI.Core.Logging;
 using Az.StackHCI.Core.Nodes;
 using Az.StackHCI.Core.Operations;
 using Az.StackHCI.Core.Workflows.Registration;
