@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.Json.Nodes;
 using Az.StackHCI.Core.Cloud;
 using Az.StackHCI.Core.Environments;
@@ -22,7 +21,7 @@ public sealed class RegistrationStepsTests
     [Fact]
     public async Task Under_WhatIf_every_change_is_announced_in_order_and_none_is_made()
     {
-        var (arm, nodes, reporter) = (new FakeArm(), Nodes(), new AskingReporter(allow: false));
+        var (arm, nodes, reporter) = (new FakeArm(), Nodes(), new RecordingReporter { AllowChanges = false });
 
         var result = await Run(arm, nodes, reporter, new RegistrationPlan { Region = "eastus", RegisterProvider = true, CreateResourceGroup = true, Flow = IdentityFlow.ServiceManaged });
 
@@ -33,7 +32,7 @@ public sealed class RegistrationStepsTests
             "Register the resource provider", "Create the resource group", "Create the Azure Stack HCI resource",
             "Ask the Azure Stack HCI resource provider to create the cluster's identity", "Create a registration certificate", "Register the cluster",
         };
-        Assert.Equal(expected.Length, reporter.Asked.Count);
+        Assert.True(expected.Length == reporter.Asked.Count, "Asked:\n" + string.Join("\n", reporter.Asked));
         Assert.All(expected.Zip(reporter.Asked), pair => Assert.StartsWith(pair.First, pair.Second, StringComparison.Ordinal));
         Assert.DoesNotContain(nodes.Calls, c => c.Command.Contains("Registration", StringComparison.Ordinal));
     }
@@ -43,7 +42,7 @@ public sealed class RegistrationStepsTests
     {
         var (arm, nodes) = (new FakeArm { ProviderIdentity = null }, Nodes());
 
-        var ex = await Assert.ThrowsAsync<HciException>(() => Run(arm, nodes, new AskingReporter(allow: true),
+        var ex = await Assert.ThrowsAsync<HciException>(() => Run(arm, nodes, new RecordingReporter(),
             new RegistrationPlan { Region = "eastus", RegisterProvider = true, CreateResourceGroup = true, Flow = IdentityFlow.ServiceManaged }));
 
         Assert.Equal("ClusterIdentityMissing", ex.ErrorId);
@@ -61,7 +60,7 @@ public sealed class RegistrationStepsTests
         var existing = new JsonObject { ["id"] = Target.ResourceId, ["location"] = "eastus", ["properties"] = new JsonObject() };
         arm.Resources[Target.ResourceId] = existing;
 
-        var ex = await Assert.ThrowsAsync<HciException>(() => Run(arm, Nodes(), new AskingReporter(allow: true),
+        var ex = await Assert.ThrowsAsync<HciException>(() => Run(arm, Nodes(), new RecordingReporter(),
             new RegistrationPlan { Region = "eastus", Flow = IdentityFlow.ServiceManaged, ExistingCluster = existing.DeepClone().AsObject() }));
 
         Assert.Equal("ClusterIdentityMissing", ex.ErrorId);
@@ -71,7 +70,7 @@ public sealed class RegistrationStepsTests
     [Fact]
     public async Task Under_WhatIf_every_Arc_change_is_announced_and_none_is_made()
     {
-        var (arm, nodes, reporter) = (new FakeArm(), Nodes(), new AskingReporter(allow: false));
+        var (arm, nodes, reporter) = (new FakeArm(), Nodes(), new RecordingReporter { AllowChanges = false });
         var registered = new RegistrationResult { Result = RegistrationStatus.Success, AzureResourceId = Target.ResourceId };
 
         var result = await Run(nodes, reporter, (context, progress) =>
@@ -103,42 +102,7 @@ public sealed class RegistrationStepsTests
         var (environment, session) = UnitSession.Create(reporter);
         using var cluster = await ClusterConnection.OpenAsync(nodes, "node1", 16, reporter, CancellationToken.None);
         var request = new RegistrationRequest { SubscriptionId = Subscription, ComputerName = "node1", EnvironmentName = BuiltInEnvironments.AzureCloud };
-        var context = new RegistrationContext(request, environment, session, cluster, Target, reporter, arm, NoDirectory.Create());
+        var context = new RegistrationContext(request, environment, session, cluster, Target, reporter, arm, FakeDirectory.Unused());
         return await steps(context, new StepProgress<RegistrationStep>(reporter, 1, "Registering"));
-    }
-
-    /// <summary>Answers every ShouldProcess the same way and keeps the actions asked for.</summary>
-    private sealed class AskingReporter : IOperationReporter
-    {
-        private readonly bool _allow;
-
-        public AskingReporter(bool allow) => _allow = allow;
-
-        public List<string> Asked { get; } = new();
-
-        public void Verbose(string message) { }
-
-        public void Debug(string message) { }
-
-        public void Warning(string message) { }
-
-        public void Progress(OperationProgress progress) { }
-
-        public Task<bool> ShouldProcessAsync(string target, string action, CancellationToken cancellationToken)
-        {
-            Asked.Add(action);
-            return Task.FromResult(_allow);
-        }
-
-        public Task<bool> ConfirmAsync(string description, string question, CancellationToken cancellationToken) => Task.FromResult(_allow);
-    }
-
-    /// <summary>The service-managed flow needs no directory: any call to it fails the test.</summary>
-    public class NoDirectory : DispatchProxy
-    {
-        internal static IDirectory Create() => Create<IDirectory, NoDirectory>();
-
-        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
-            throw new NotSupportedException($"The service-managed flow called the directory ({targetMethod?.Name}).");
     }
 }

@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.Json.Nodes;
 using Az.StackHCI.Core.Cloud;
 using Az.StackHCI.Core.Environments;
@@ -72,22 +71,9 @@ public sealed class UnregistrationStepsTests
         var reporter = SilentReporter.Instance;
         var (_, session) = UnitSession.Create(reporter);
         var request = new UnregistrationRequest { SubscriptionId = Subscription, ResourceName = "hci", CloudOnly = true, EnvironmentName = BuiltInEnvironments.AzureCloud };
-        var context = new UnregistrationContext(request, session, null, Target, reporter, new StepProgress<UnregistrationStep>(reporter, 1, "Unregistering"), arm, EmptyDirectory.Create());
+        var context = new UnregistrationContext(request, session, null, Target, reporter, new StepProgress<UnregistrationStep>(reporter, 1, "Unregistering"), arm, FakeDirectory.Empty());
         var survey = await UnregistrationSurvey.ReadAsync(context, new NodeRegistration { RegistrationStatus = "NotYet" }, CancellationToken.None);
 
         await new UnregistrationSteps(context, survey).RemoveRegistrationAsync(CancellationToken.None);
-    }
-
-    /// <summary>A directory that holds nothing: every lookup finds nothing, every change fails the test.</summary>
-    public class EmptyDirectory : DispatchProxy
-    {
-        internal static IDirectory Create() => Create<IDirectory, EmptyDirectory>();
-
-        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) => targetMethod?.Name switch
-        {
-            nameof(IDirectory.FindApplicationByAppIdAsync) or nameof(IDirectory.FindApplicationByNameAsync) => Task.FromResult<DirectoryApplication?>(null),
-            nameof(IDirectory.FindServicePrincipalIdAsync) => Task.FromResult<string?>(null),
-            _ => throw new NotSupportedException($"The unregistration changed the directory ({targetMethod?.Name})."),
-        };
     }
 }
